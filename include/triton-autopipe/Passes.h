@@ -1,0 +1,68 @@
+//===- Passes.h - triton-autopipe pass library -----------------*- C++ -*-===//
+//
+// Public entry points of the triton-autopipe pass library. Downstream projects
+// link `TritonAutopipe::Passes` (see README) and use these to build pipelines.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITON_AUTOPIPE_PASSES_H
+#define TRITON_AUTOPIPE_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir::autopipe {
+
+/// Documentation of one pass option; the pass declares its `Option<>` from the
+/// same record, so listings and the pass never disagree.
+struct PassOptionDoc {
+  const char *name;
+  const char *type;
+  const char *defaultValue;
+  const char *description;
+};
+
+/// Documentation of one pass: its command-line argument, summary and options.
+struct PassDoc {
+  const char *argument;
+  const char *summary;
+  std::vector<PassOptionDoc> options;
+};
+
+/// Every pass of the project, in registration order.
+const std::vector<PassDoc> &getPassDocs();
+
+/// Registers every pass of the project with MLIR's global pass registry (safe
+/// to call more than once).
+void registerAutopipePasses();
+
+/// Creates the pass registered under `argument` and applies `options`, a
+/// textual option list such as "remarks=true output=-". Returns null and
+/// fills `error` for an unknown pass or bad options.
+std::unique_ptr<Pass> createPassByName(const std::string &argument,
+                                       const std::string &options,
+                                       std::string &error);
+
+//===----------------------------------------------------------------------===//
+// autopipe-print-schedule
+//===----------------------------------------------------------------------===//
+
+struct PrintScheduleOptions {
+  /// Emit one MLIR remark per scf.for with the schedule of its body.
+  bool remarks = true;
+  /// Also write the report as text: "" (no), "-" (stderr) or a file path
+  /// (appended to).
+  std::string output;
+};
+
+/// Reads the software-pipelining schedule (`loop.stage` / `loop.cluster` on
+/// ops, `tt.scheduled_max_stage` on the loop) of every scf.for, reports it, and
+/// fails with an error for a schedule that breaks a dependency.
+std::unique_ptr<Pass> createPrintSchedulePass();
+std::unique_ptr<Pass> createPrintSchedulePass(const PrintScheduleOptions &);
+
+} // namespace mlir::autopipe
+
+#endif // TRITON_AUTOPIPE_PASSES_H

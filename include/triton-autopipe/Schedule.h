@@ -1,0 +1,80 @@
+//===- Schedule.h - software-pipelining schedule as data -------*- C++ -*-===//
+//
+// The schedule of an scf.for is carried on the IR, in the form Triton 3.9's
+// scheduler writes and its `add_pipeline` consumes:
+//   - `loop.stage`   (i32) on every op of the loop body: the pipeline stage;
+//   - `loop.cluster` (i32) on every op of the loop body: the order of the op
+//                    inside one iteration of the pipelined kernel;
+//   - `tt.scheduled_max_stage` (i32) on the scf.for: the largest stage.
+// This header reads that schedule and checks it; passes that write a schedule
+// and passes that consume one share it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITON_AUTOPIPE_SCHEDULE_H
+#define TRITON_AUTOPIPE_SCHEDULE_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::autopipe {
+
+inline constexpr const char *kStageAttr = "loop.stage";
+inline constexpr const char *kClusterAttr = "loop.cluster";
+inline constexpr const char *kMaxStageAttr = "tt.scheduled_max_stage";
+
+/// One op of the loop body with its place in the schedule.
+struct ScheduledOp {
+  Operation *op;
+  int stage;
+  int cluster;
+};
+
+/// The schedule of one loop: the top-level ops of its body (terminator
+/// excluded) in body order.
+struct LoopSchedule {
+  scf::ForOp loop;
+  SmallVector<ScheduledOp> ops;
+  /// `tt.scheduled_max_stage`, when the loop carries it.
+  std::optional<int> declaredMaxStage;
+  int maxStage = 0;
+  int numClusters = 0;
+
+  const ScheduledOp *lookup(Operation *op) const;
+};
+
+/// A dependency the schedule breaks, or a malformed attribute.
+struct ScheduleProblem {
+  Operation *op;        ///< The op the problem is reported on.
+  std::string message;
+};
+
+/// True if any op of the body, or the loop, carries schedule attributes.
+bool hasSchedule(scf::ForOp loop);
+
+/// Reads the schedule of `loop`. Malformed or missing attributes are reported
+/// in `problems` (and the op is given stage/cluster -1).
+LoopSchedule readSchedule(scf::ForOp loop,
+                          SmallVectorImpl<ScheduleProblem> &problems);
+
+/// Checks that every value is produced no later than it is consumed once the
+/// loop is pipelined:
+///  - a value defined in the body and used in the same iteration needs
+///    stage(def) < stage(use), or equal stages and cluster(def) <=
+///    cluster(use);
+///  - a value carried to the next iteration (through scf.yield) needs
+///    stage(def) <= stage(use) + 1, and when equal to stage(use) + 1,
+///    cluster(def) < cluster(use) (both run in the same kernel iteration).
+/// Uses inside nested regions count as uses by the enclosing top-level op.
+void verifySchedule(const LoopSchedule &schedule,
+                    SmallVectorImpl<ScheduleProblem> &problems);
+
+/// "file:line:col" of an op's location (or "<unknown>").
+std::string formatLocation(Location loc);
+
+} // namespace mlir::autopipe
+
+#endif // TRITON_AUTOPIPE_SCHEDULE_H

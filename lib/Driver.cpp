@@ -1,0 +1,110 @@
+//===- Driver.cpp - parse, run a pass pipeline, print ---------------------===//
+//
+// Shared by autopipe-opt (through setupContext/registerAllPasses) and the
+// Python module (through the std-only API of Driver.h).
+//
+//===----------------------------------------------------------------------===//
+#include "triton-autopipe/Driver.h"
+#include "triton-autopipe/Dialects.h"
+#include "triton-autopipe/Passes.h"
+#include "triton-autopipe/Version.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "triton/Tools/PluginUtils.h"
+
+#include <mutex>
+
+using namespace mlir;
+
+// Triton's TritonGPU Passes.h is shipped but includes an NVWS header the wheel
+// lacks, so declare the few pass constructors we expose (libtriton exports
+// them; --no-undefined proves it at link time).
+namespace mlir::triton::gpu {
+std::unique_ptr<Pass> createTritonGPUAssignLatencies();
+std::unique_ptr<Pass> createTritonGPUScheduleLoops();
+std::unique_ptr<Pass> createTritonGPUPipeline();
+} // namespace mlir::triton::gpu
+
+namespace mlir::autopipe {
+/// Registers our passes and Triton's loop-pipelining passes
+/// (tritongpu-assign-latencies, tritongpu-schedule-loops, tritongpu-pipeline)
+/// so pipelines can mix them, e.g. Triton's scheduler followed by
+/// autopipe-print-schedule.
+void registerAllPasses() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerAutopipePasses();
+    mlir::registerPass([] { return triton::gpu::createTritonGPUAssignLatencies(); });
+    mlir::registerPass([] { return triton::gpu::createTritonGPUScheduleLoops(); });
+    mlir::registerPass([] { return triton::gpu::createTritonGPUPipeline(); });
+  });
+}
+} // namespace mlir::autopipe
+
+std::vector<autopipe_driver::PassInfo> autopipe_driver::listPasses() {
+  std::vector<PassInfo> out;
+  for (const autopipe::PassDoc &doc : autopipe::getPassDocs()) {
+    PassInfo info{doc.argument, doc.summary, {}};
+    for (const autopipe::PassOptionDoc &o : doc.options)
+      info.options.push_back({o.name, o.type, o.defaultValue, o.description});
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+autopipe_driver::RunResult
+autopipe_driver::runPipeline(const std::string &ir, const std::string &pipeline,
+                             const std::string &sourceName) {
+  autopipe::registerAllPasses();
+  RunResult result;
+  DialectRegistry registry;
+  autopipe::registerTritonDialects(registry);
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  context.printOpOnDiagnostic(false);
+
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(ir, sourceName), llvm::SMLoc());
+  llvm::raw_string_ostream diagOs(result.diagnostics);
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context, diagOs);
+
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    return result;
+
+  PassManager pm(&context, ModuleOp::getOperationName());
+  std::string pipelineError;
+  llvm::raw_string_ostream pipelineErrOs(pipelineError);
+  if (failed(parsePassPipeline(pipeline, pm, pipelineErrOs))) {
+    diagOs << "error: invalid pass pipeline '" << pipeline
+           << "': " << pipelineError << "\n";
+    return result;
+  }
+  if (failed(pm.run(*module)))
+    return result;
+
+  llvm::raw_string_ostream outOs(result.output);
+  module->print(outOs);
+  result.ok = true;
+  return result;
+}
+
+autopipe_driver::BuildInfo autopipe_driver::buildInfo() {
+  BuildInfo info;
+  info.pluginVersion = AUTOPIPE_VERSION;
+  info.tritonVersion = AUTOPIPE_TRITON_VERSION;
+  info.llvmVersion = AUTOPIPE_LLVM_VERSION;
+  info.headerSource = AUTOPIPE_LLVM_HEADER_SOURCE;
+  info.pluginApiVersion = TRITON_PLUGIN_API_VERSION;
+  return info;
+}

@@ -1,0 +1,150 @@
+//===- PrintSchedule.cpp - report the pipelining schedule of each loop ----===//
+//
+// `autopipe-print-schedule` is an analysis pass: for every scf.for it reads
+// the schedule written by a loop scheduler (Triton's or ours; see Schedule.h)
+// and emits one remark listing each op of the body with its stage and cluster,
+// in body order. A schedule that breaks a dependency or carries malformed
+// attributes is an error: the pass fails, so a bad schedule never reaches the
+// pipeline expander. It does not change the IR.
+//
+// Options:
+//   remarks (bool, default true)  emit the per-loop remark;
+//   output  (string, default "")  also write the report as text to "-"
+//                                 (stderr) or to a file (appended).
+//
+//===----------------------------------------------------------------------===//
+#include "triton-autopipe/PassDocs.h"
+#include "triton-autopipe/Passes.h"
+#include "triton-autopipe/Schedule.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::autopipe;
+
+namespace {
+
+/// Name of the function holding `op`, or "?".
+std::string enclosingFunctionName(Operation *op) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (auto name = p->getAttrOfType<StringAttr>("sym_name"))
+      return name.getValue().str();
+  return "?";
+}
+
+std::string describeLoop(scf::ForOp loop, unsigned ordinal) {
+  return ("loop #" + Twine(ordinal) + " in @" +
+          enclosingFunctionName(loop) + " at " +
+          formatLocation(loop.getLoc()))
+      .str();
+}
+
+void printReport(llvm::raw_ostream &os, const LoopSchedule &s,
+                 StringRef title) {
+  os << "autopipe schedule of " << title << ": " << (s.maxStage + 1)
+     << " stage(s)";
+  if (s.declaredMaxStage)
+    os << " (" << kMaxStageAttr << " = " << *s.declaredMaxStage << ")";
+  else
+    os << " (no " << kMaxStageAttr << ")";
+  os << ", " << s.numClusters << " cluster(s), " << s.ops.size() << " op(s)";
+  for (const ScheduledOp &op : s.ops) {
+    os << "\n  stage " << op.stage << " cluster " << op.cluster << "  "
+       << op.op->getName().getStringRef();
+    std::string loc = formatLocation(op.op->getLoc());
+    if (loc != "<unknown>")
+      os << "  (" << loc << ")";
+  }
+}
+
+struct PrintSchedulePass
+    : public PassWrapper<PrintSchedulePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PrintSchedulePass)
+
+  PrintSchedulePass() = default;
+  PrintSchedulePass(const PrintSchedulePass &other) : PassWrapper(other) {}
+  explicit PrintSchedulePass(const PrintScheduleOptions &o) {
+    remarks = o.remarks;
+    output = o.output;
+  }
+
+  StringRef getArgument() const final { return docs::printSchedule.argument; }
+  StringRef getDescription() const final { return docs::printSchedule.summary; }
+
+  Option<bool> remarks{*this, docs::printSchedule.options[0].name,
+                       llvm::cl::desc(docs::printSchedule.options[0].description),
+                       llvm::cl::init(true)};
+  Option<std::string> output{
+      *this, docs::printSchedule.options[1].name,
+      llvm::cl::desc(docs::printSchedule.options[1].description),
+      llvm::cl::init("")};
+
+  void runOnOperation() override {
+    std::string text;
+    llvm::raw_string_ostream textOs(text);
+    bool failed = false;
+    unsigned ordinal = 0;
+
+    getOperation()->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+      std::string title = describeLoop(loop, ordinal++);
+      if (!hasSchedule(loop)) {
+        if (remarks)
+          loop.emitRemark() << "autopipe schedule of " << title
+                            << ": not scheduled (no " << kStageAttr << "/"
+                            << kClusterAttr << " attributes)";
+        textOs << "autopipe schedule of " << title << ": not scheduled\n";
+        return;
+      }
+      SmallVector<ScheduleProblem> problems;
+      LoopSchedule schedule = readSchedule(loop, problems);
+      verifySchedule(schedule, problems);
+
+      std::string report;
+      llvm::raw_string_ostream reportOs(report);
+      printReport(reportOs, schedule, title);
+      if (remarks)
+        loop.emitRemark() << report;
+      textOs << report << "\n";
+      for (const ScheduleProblem &p : problems) {
+        p.op->emitError() << "invalid pipelining schedule of " << title << ": "
+                          << p.message;
+        textOs << "error: " << title << ": " << p.op->getName() << " "
+               << p.message << "\n";
+        failed = true;
+      }
+    });
+
+    if (!output.empty()) {
+      if (output == "-") {
+        llvm::errs() << text;
+      } else {
+        std::error_code ec;
+        llvm::raw_fd_ostream file(output, ec, llvm::sys::fs::OF_Append);
+        if (ec) {
+          getOperation()->emitError()
+              << "autopipe-print-schedule: cannot open output '" << output
+              << "': " << ec.message();
+          return signalPassFailure();
+        }
+        file << text;
+      }
+    }
+    if (failed)
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> mlir::autopipe::createPrintSchedulePass() {
+  return std::make_unique<PrintSchedulePass>();
+}
+
+std::unique_ptr<Pass>
+mlir::autopipe::createPrintSchedulePass(const PrintScheduleOptions &o) {
+  return std::make_unique<PrintSchedulePass>(o);
+}
