@@ -1,0 +1,95 @@
+"""Compile every corpus kernel for cuda:80, cuda:90, hip:gfx942 and hip:gfx950, on the CPU.
+
+Each (kernel, target) is compiled twice: with Triton's own pipeline and with
+autopipe (``triton_autopipe.enable()``). The autopipe cases skip only when
+``triton_autopipe`` cannot be imported, and say why. No GPU is needed.
+
+Run: ``pytest test/python/test_corpus_compile.py -q`` (about 2 minutes a pipeline
+on 2 cores; ``-k triton`` or ``-k autopipe`` for one of them).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+import triton
+from triton import knobs
+
+from benchmarks.kernels.corpus import TARGETS, CorpusEntry, corpus_cases, gemm_entry, BENCH_GEMM
+from benchmarks.pipelines import TRITON, AUTOPIPE, Pipeline, _import_autopipe, use
+
+
+def _autopipe_import_error() -> str | None:
+    try:
+        _import_autopipe()
+    except ImportError as exc:
+        return f"triton_autopipe cannot be imported: {exc}"
+    return None
+
+
+_IMPORT_ERROR = _autopipe_import_error()
+PIPELINES = [
+    pytest.param(TRITON, id="triton"),
+    pytest.param(AUTOPIPE, id="autopipe",
+                 marks=pytest.mark.skipif(_IMPORT_ERROR is not None, reason=_IMPORT_ERROR or "")),
+]
+CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e, t in corpus_cases()]
+
+
+@pytest.fixture(autouse=True)
+def _always_compile():
+    """Compile for real each time: a disk-cache hit would test nothing."""
+    old = knobs.compilation.always_compile
+    knobs.compilation.always_compile = True
+    yield
+    knobs.compilation.always_compile = old
+
+
+def _ops(ttgir: str) -> dict[str, int]:
+    """Count of each dialect op in a TTGIR module (``%x = ttg.local_alloc ...`` etc.)."""
+    counts: dict[str, int] = {}
+    for op in re.findall(r"(?:^\s*|= )((?:tt|ttg|ttng|amdg|scf)\.[a-z_]+)", ttgir, flags=re.M):
+        counts[op] = counts.get(op, 0) + 1
+    return counts
+
+
+def _compile(entry: CorpusEntry, target: str, pipeline: Pipeline):
+    with use(pipeline):
+        return triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("entry,target", CASES)
+def test_compiles(entry: CorpusEntry, target: str, pipeline: Pipeline) -> None:
+    compiled = _compile(entry, target, pipeline)
+    binary = "cubin" if target.startswith("cuda") else "hsaco"
+    assert len(compiled.asm[binary]) > 0, f"no {binary} produced"
+    ttgir = compiled.asm["ttgir"]
+    ops = _ops(ttgir)
+
+    if entry.kind == "gluon_warp_pipeline":
+        assert ttgir.count("triton.warp_pipeline.stage") == entry.warp_stages, ttgir
+        assert "triton.warp_pipeline.pipelined_for" in ttgir
+        assert "s_setprio" in compiled.asm["amdgcn"], "stage priorities were not emitted"
+        return
+
+    if target.startswith("cuda"):
+        mma = "wgmma" if target == "cuda:90" else "mma.sync"
+        assert mma in compiled.asm["ptx"], f"no {mma} in the PTX"
+    else:
+        assert "v_mfma" in compiled.asm["amdgcn"], "no MFMA in the AMDGCN"
+    if entry.pipelinable and entry.num_stages > 1:
+        # Multi-buffered shared memory indexed per iteration: the loop was pipelined.
+        assert ops.get("ttg.memdesc_index", 0) >= entry.loops, f"loop not pipelined: {ops}"
+        if target == "cuda:90" and entry.kind == "tensor_desc":
+            assert ops.get("ttng.async_tma_copy_global_to_local", 0) >= 2, f"no TMA loads in flight: {ops}"
+        elif target.startswith("cuda"):
+            assert ops.get("ttg.async_copy_global_to_local", 0) >= 2 * entry.loops, f"no cp.async: {ops}"
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_one_stage_is_not_pipelined(pipeline: Pipeline) -> None:
+    """The pipelining check above can fail: with num_stages=1 nothing is multi-buffered."""
+    entry = gemm_entry("fp16", BENCH_GEMM.with_stages(1), even_mn=True, even_k=True)
+    ops = _ops(_compile(entry, "cuda:90", pipeline).asm["ttgir"])
+    assert ops.get("ttg.memdesc_index", 0) == 0 and ops.get("ttg.async_copy_global_to_local", 0) == 0, ops
