@@ -1,0 +1,97 @@
+"""Attention benchmark: the corpus flash-attention forward under each pipeline against SDPA.
+
+Shapes (batch, heads, seq, head_dim): (8, 16, 8192, 128) and (4, 32, 4096, 64),
+causal and not, fp16. Variants: no pipelining (``num_stages=1``), Triton's
+default pipeline, every usable autopipe variant, and
+``torch.nn.functional.scaled_dot_product_attention`` (torch's default backend).
+Outputs are checked against SDPA on fp32 inputs before timing; each variant is
+timed twice.
+
+Run on a GPU::
+
+    python -m benchmarks.attention           # both shapes, causal and not
+    python -m benchmarks.attention --quick   # (4, 32, 4096, 64), causal and not
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Callable
+
+from .common import add_common_args, pipelines_for, rep_ms, run_meta
+from .harness import Row, Variant, measure_problem
+from .kernels.attention import AttnConfig, attention_flops, launch_attention
+from .kernels.corpus import BENCH_ATTN
+from .pipelines import Pipeline
+from .report import write_all
+
+FULL_SHAPES = ((8, 16, 8192, 128), (4, 32, 4096, 64))
+QUICK_SHAPES = ((4, 32, 4096, 64), )
+RTOL = 5e-3
+
+
+def _reference(q: Any, k: Any, v: Any, causal: bool) -> Any:
+    """SDPA in fp32 (falls back to the fp16 SDPA output if fp32 does not fit)."""
+    import torch
+    import torch.nn.functional as F
+
+    try:
+        return F.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
+    except torch.OutOfMemoryError:
+        torch.cuda.empty_cache()
+        return F.scaled_dot_product_attention(q, k, v, is_causal=causal).float()
+
+
+def attention_variants(q: Any, k: Any, v: Any, out: Any, causal: bool, pipelines: list[Pipeline],
+                       cfg: AttnConfig) -> list[Variant]:
+    """All variants of one attention problem: our kernel x pipelines, then SDPA."""
+    import torch.nn.functional as F
+
+    B, H, N, D = q.shape
+    flops = attention_flops(B, H, N, D, causal)
+    kernel = f"flash-attn BM{cfg.block_m} BN{cfg.block_n} w{cfg.num_warps}"
+    variants = []
+    for p in pipelines:
+        c = cfg.with_stages(p.stages(cfg.num_stages))
+        variants.append(Variant(kernel, p, lambda c=c: (out, launch_attention(q, k, v, out, causal, c)), flops,
+                                out=out))
+    variants.append(Variant("SDPA", None, lambda: (F.scaled_dot_product_attention(q, k, v, is_causal=causal), None),
+                            flops, library="SDPA"))
+    return variants
+
+
+def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, Any]]:
+    """Measure every shape, causal and not; returns (rows, meta)."""
+    import torch
+
+    pipelines = pipelines_for(args)
+    rows: list[Row] = []
+    for B, H, N, D in (QUICK_SHAPES if args.quick else FULL_SHAPES):
+        torch.manual_seed(N + D)
+        q, k, v = (torch.randn(B, H, N, D, device="cuda", dtype=torch.float16) for _ in range(3))
+        out = torch.empty_like(q)
+        for causal in (False, True):
+            problem = f"({B},{H},{N},{D}) {'causal' if causal else 'full'}"
+            log(f"attention {problem}")
+            ref = _reference(q, k, v, causal)
+            cfg = BENCH_ATTN[D]
+            rows += measure_problem("attention", problem, attention_variants(q, k, v, out, causal, pipelines, cfg),
+                                    ref, RTOL, rep_ms(args), log=log)
+            del ref
+            torch.cuda.empty_cache()
+    return rows, run_meta(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.attention", description=__doc__.splitlines()[0])
+    add_common_args(parser)
+    args = parser.parse_args(argv)
+    rows, meta = run(args)
+    paths = write_all(rows, meta, args.out, "attention", "Attention forward TFLOPS")
+    print(open(paths["md"]).read())
+    print("wrote", ", ".join(paths.values()))
+    return 0 if all(r.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

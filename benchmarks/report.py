@@ -1,0 +1,143 @@
+"""Write benchmark rows as a markdown table, a JSON file and a PNG bar chart.
+
+Ratios use the mean of a row's two timed rounds, against the same problem's
+"triton" row of the same kernel (Triton's default pipeline) and its library
+row (cuBLAS or SDPA), all from the same process.
+
+Example::
+
+    from benchmarks.report import write_all
+    paths = write_all(rows, meta, out_dir="benchmarks/results", stem="gemm")
+    # paths == {"json": ..., "md": ..., "png": ...}  (png absent without matplotlib)
+
+``python -m benchmarks plot results/gemm.json`` redraws the chart from the JSON.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from .harness import Row
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def _by_problem(rows: list[Row]) -> dict[str, list[Row]]:
+    groups: dict[str, list[Row]] = {}
+    for r in rows:
+        groups.setdefault(r.problem, []).append(r)
+    return groups
+
+
+def ratios(rows: list[Row]) -> dict[int, tuple[float, float]]:
+    """For each row (by index): (mean TFLOPS / Triton default's, mean TFLOPS / library's)."""
+    out: dict[int, tuple[float, float]] = {}
+    index = {id(r): i for i, r in enumerate(rows)}
+    for group in _by_problem(rows).values():
+        lib = next((r for r in group if r.is_library), None)
+        lib_t = lib.mean_tflops() if lib else float("nan")
+        for r in group:
+            base = next((b for b in group if b.pipeline == "triton" and b.kernel == r.kernel), None)
+            if r.is_library:  # the library against each Triton kernel's default: use the first one
+                base = next((b for b in group if b.pipeline == "triton"), None)
+            base_t = base.mean_tflops() if base else float("nan")
+            t = r.mean_tflops()
+            out[index[id(r)]] = (t / base_t if base_t else float("nan"), t / lib_t if lib_t else float("nan"))
+    return out
+
+
+def markdown(rows: list[Row], meta: dict[str, Any], title: str) -> str:
+    """One markdown table: a row per (problem, kernel, pipeline)."""
+    lib_name = next((r.pipeline for r in rows if r.is_library), "library")
+    lines = [f"### {title}", "",
+             f"{meta.get('device', '?')}; Triton {meta.get('triton', '?')}, torch {meta.get('torch', '?')}; "
+             f"mode {meta.get('mode', '?')}; autopipe: {meta.get('autopipe', '?')}. TFLOPS from "
+             "`triton.testing.do_bench` (median), two rounds in one process; ratios use the mean of the two.", "",
+             f"| problem | kernel | pipeline | TFLOPS run 1 | TFLOPS run 2 | ÷ Triton default | ÷ {lib_name} | "
+             "rel. err | notes |",
+             "|---|---|---|---:|---:|---:|---:|---:|---|"]
+    rat = ratios(rows)
+    for i, r in enumerate(rows):
+        t = r.tflops + [float("nan")] * (2 - len(r.tflops))
+        notes = []
+        if not r.ok:
+            notes.append(f"**{r.error}**")
+        if "ttgir_same_as_triton" in r.info:
+            notes.append("TTGIR = Triton's" if r.info["ttgir_same_as_triton"] else "TTGIR differs from Triton's")
+        if r.info.get("binary_distinct_from_triton") is False:
+            notes.append("**same cache entry as Triton's**")
+        if r.info.get("num_stages") is not None:
+            notes.append(f"stages {r.info['num_stages']}")
+        lines.append(f"| {r.problem} | {r.kernel} | {r.pipeline} | {_fmt(t[0])} | {_fmt(t[1])} | "
+                     f"{_fmt(rat[i][0], 2)} | {_fmt(rat[i][1], 2)} | {r.rel_err:.1e} | "
+                     f"{'; '.join(notes)} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_json(rows: list[Row], meta: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps({"meta": meta, "rows": [r.to_json() for r in rows]}, indent=1, default=str))
+
+
+def read_json(path: Path) -> tuple[list[Row], dict[str, Any]]:
+    data = json.loads(Path(path).read_text())
+    return [Row(**r) for r in data["rows"]], data["meta"]
+
+
+def bar_chart(rows: list[Row], meta: dict[str, Any], path: Path, title: str) -> bool:
+    """Grouped bars (mean TFLOPS; whiskers span the two rounds), a group per problem.
+
+    Returns False (and writes nothing) when matplotlib is missing.
+    """
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    groups = _by_problem(rows)
+    series: list[tuple[str, str]] = []
+    for r in rows:
+        key = (r.kernel, r.pipeline)
+        if key not in series:
+            series.append(key)
+    n = len(series)
+    width = 0.8 / max(n, 1)
+    fig, ax = plt.subplots(figsize=(max(8, 1.2 * len(groups) * max(n, 1) * 0.5), 5))
+    for j, (kernel, pipeline) in enumerate(series):
+        xs, ys, lo, hi = [], [], [], []
+        for g, (problem, group) in enumerate(groups.items()):
+            r = next((x for x in group if x.kernel == kernel and x.pipeline == pipeline), None)
+            if r is None or not r.tflops:
+                continue
+            m = r.mean_tflops()
+            xs.append(g + (j - (n - 1) / 2) * width)
+            ys.append(m)
+            lo.append(m - min(r.tflops))
+            hi.append(max(r.tflops) - m)
+        label = pipeline if kernel == pipeline else f"{kernel} · {pipeline}"
+        ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=label)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(list(groups), rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("TFLOPS")
+    ax.set_title(f"{title} — {meta.get('device', '')}", fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+def write_all(rows: list[Row], meta: dict[str, Any], out_dir: str | Path, stem: str, title: str) -> dict[str, str]:
+    """Write ``<stem>.json``, ``<stem>.md`` and (with matplotlib) ``<stem>.png`` under ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"json": out / f"{stem}.json", "md": out / f"{stem}.md", "png": out / f"{stem}.png"}
+    write_json(rows, meta, paths["json"])
+    paths["md"].write_text(markdown(rows, meta, title))
+    if not bar_chart(rows, meta, paths["png"], title):
+        del paths["png"]
+    return {k: str(v) for k, v in paths.items()}

@@ -1,0 +1,184 @@
+"""Numerics of every runnable corpus kernel against torch, with Triton's pipeline and with autopipe.
+
+Marker ``gpu``: run with ``pytest -m gpu test/python/test_gpu_numerics.py``; the
+whole module skips when torch is missing or has no CUDA device. Outputs are
+pre-filled with NaN so that a tile the kernel never writes fails the check.
+Inputs are fresh random normals (scaled so outputs are O(1)), never zeros.
+
+Shapes cover square, skinny and ragged problems, K not a multiple of BLOCK_K,
+and trip counts smaller than the number of stages.
+"""
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch", reason="torch is not installed")
+if not torch.cuda.is_available():
+    pytest.skip("no CUDA GPU (torch.cuda.is_available() is False)", allow_module_level=True)
+
+from benchmarks.kernels.attention import AttnConfig, launch_attention  # noqa: E402
+from benchmarks.kernels.corpus import BENCH_ATTN, BENCH_GEMM, BENCH_GEMM_DESC, DEEP_GEMM, SMALL_ATTN, SMALL_GEMM  # noqa: E402
+from benchmarks.kernels.gemm import GemmConfig, launch_gemm  # noqa: E402
+from benchmarks.kernels.gemm_desc import launch_gemm_desc  # noqa: E402
+from benchmarks.pipelines import AUTOPIPE, TRITON, Pipeline, _import_autopipe, use  # noqa: E402
+
+pytestmark = pytest.mark.gpu
+
+
+def _autopipe_import_error() -> str | None:
+    try:
+        _import_autopipe()
+    except ImportError as exc:
+        return f"triton_autopipe cannot be imported: {exc}"
+    return None
+
+
+_IMPORT_ERROR = _autopipe_import_error()
+PIPELINES = [
+    pytest.param(TRITON, id="triton"),
+    pytest.param(AUTOPIPE, id="autopipe",
+                 marks=pytest.mark.skipif(_IMPORT_ERROR is not None, reason=_IMPORT_ERROR or "")),
+]
+DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16}
+# (atol, rtol) against an fp32 reference, for O(1) outputs.
+TOL = {torch.float16: (1e-2, 1e-2), torch.bfloat16: (3e-2, 2e-2)}
+CAPABILITY = torch.cuda.get_device_capability()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_tf32():
+    old = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = False
+    yield
+    torch.backends.cuda.matmul.allow_tf32 = old
+
+
+def _nan(shape: tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:
+    return torch.full(shape, float("nan"), device="cuda", dtype=dtype)
+
+
+def _check(out: torch.Tensor, ref: torch.Tensor) -> None:
+    nan = torch.isnan(out)
+    assert not nan.any(), f"{int(nan.sum())} of {out.numel()} outputs never written (still NaN)"
+    atol, rtol = TOL[out.dtype]
+    torch.testing.assert_close(out.float(), ref.float(), atol=atol, rtol=rtol)
+
+
+def _gemm_inputs(M: int, N: int, K: int, dtype: torch.dtype, a_col_major: bool = False):
+    scale = K**-0.25  # entries of A @ B ~ N(0, 1)
+    a = torch.randn((K, M) if a_col_major else (M, K), device="cuda") * scale
+    a = a.t() if a_col_major else a
+    b = torch.randn((K, N), device="cuda") * scale
+    return a.to(dtype), b.to(dtype)
+
+
+# (M, N, K, config): square; skinny; ragged M/N/K; K % BLOCK_K != 0; trip count < stages.
+GEMM_CASES = [
+    pytest.param(512, 512, 512, SMALL_GEMM, id="square512-small"),
+    pytest.param(1024, 1024, 1024, BENCH_GEMM, id="square1024-bench"),
+    pytest.param(4096, 16, 512, SMALL_GEMM, id="skinnyN16"),
+    pytest.param(8, 1024, 768, DEEP_GEMM, id="skinnyM8"),
+    pytest.param(1000, 700, 300, SMALL_GEMM, id="ragged-1000x700x300"),
+    pytest.param(1000, 700, 300, DEEP_GEMM, id="ragged-deep"),
+    pytest.param(256, 256, 200, DEEP_GEMM, id="K200-notmultiple"),
+    pytest.param(256, 384, 336, DEEP_GEMM, id="K336-aligned-notmultiple"),
+    pytest.param(128, 128, 32, SMALL_GEMM, id="trip1-lt-stages3"),
+    pytest.param(256, 256, 128, DEEP_GEMM, id="trip2-lt-stages4"),
+    pytest.param(300, 200, 100, DEEP_GEMM, id="trip2-ragged-lt-stages4"),
+]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("M,N,K,cfg", GEMM_CASES)
+def test_gemm(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, pipeline: Pipeline) -> None:
+    dt = DTYPES[dtype]
+    a, b = _gemm_inputs(M, N, K, dt)
+    out = _nan((M, N), dt)
+    with use(pipeline):
+        launch_gemm(a, b, out, cfg)
+    _check(out, torch.matmul(a.float(), b.float()))
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_gemm_column_major_a(pipeline: Pipeline) -> None:
+    a, b = _gemm_inputs(640, 384, 320, torch.float16, a_col_major=True)
+    assert a.stride(0) == 1
+    out = _nan((640, 384), torch.float16)
+    with use(pipeline):
+        launch_gemm(a, b, out, DEEP_GEMM)
+    _check(out, torch.matmul(a.float(), b.float()))
+
+
+# TMA needs 16-byte aligned rows: K and N multiples of 8 (fp16/bf16).
+DESC_CASES = [
+    pytest.param(512, 512, 512, DEEP_GEMM, id="square512"),
+    pytest.param(1024, 1024, 1024, BENCH_GEMM_DESC, id="square1024-bench"),
+    pytest.param(4096, 16, 512, DEEP_GEMM, id="skinnyN16"),
+    pytest.param(8, 1024, 768, DEEP_GEMM, id="skinnyM8"),
+    pytest.param(1000, 696, 328, DEEP_GEMM, id="ragged-1000x696x328"),
+    pytest.param(256, 256, 200, DEEP_GEMM, id="K200-notmultiple"),
+    pytest.param(256, 256, 64, DEEP_GEMM, id="trip1-lt-stages4"),
+    pytest.param(200, 136, 120, GemmConfig(64, 64, 32, group_m=4, num_warps=4, num_stages=5), id="trip4-lt-stages5"),
+]
+
+
+@pytest.mark.skipif(CAPABILITY < (9, 0), reason="tensor-descriptor GEMM targets sm90")
+@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("M,N,K,cfg", DESC_CASES)
+def test_gemm_desc(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, pipeline: Pipeline) -> None:
+    dt = DTYPES[dtype]
+    a, b = _gemm_inputs(M, N, K, dt)
+    out = _nan((M, N), dt)
+    with use(pipeline):
+        launch_gemm_desc(a, b, out, cfg)
+    _check(out, torch.matmul(a.float(), b.float()))
+
+
+# (batch, heads, seq, config): even; ragged seq; seq below one block (trip 1 < stages).
+ATTN_CASES = [
+    pytest.param(2, 3, 512, SMALL_ATTN, id="seq512"),
+    pytest.param(1, 2, 1000, SMALL_ATTN, id="seq1000-ragged"),
+    pytest.param(2, 2, 130, SMALL_ATTN, id="seq130-ragged"),
+    pytest.param(1, 2, 64, SMALL_ATTN, id="seq64-trip1"),
+    pytest.param(1, 1, 37, SMALL_ATTN, id="seq37-partial-block"),
+    pytest.param(1, 4, 1024, "bench", id="seq1024-bench"),
+    pytest.param(1, 2, 300, "bench", id="seq300-bench-ragged"),
+]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+@pytest.mark.parametrize("head_dim", [64, 128])
+@pytest.mark.parametrize("B,H,N,cfg", ATTN_CASES)
+def test_attention(B: int, H: int, N: int, cfg: AttnConfig | str, head_dim: int, causal: bool,
+                   pipeline: Pipeline) -> None:
+    config = BENCH_ATTN[head_dim] if cfg == "bench" else cfg
+    dt = torch.float16
+    q, k, v = (torch.randn((B, H, N, head_dim), device="cuda", dtype=dt) for _ in range(3))
+    out = _nan((B, H, N, head_dim), dt)
+    with use(pipeline):
+        launch_attention(q, k, v, out, causal, config)
+    ref = torch.nn.functional.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
+    _check(out, ref)
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+def test_attention_bf16(causal: bool, pipeline: Pipeline) -> None:
+    q, k, v = (torch.randn((2, 2, 777, 128), device="cuda", dtype=torch.bfloat16) for _ in range(3))
+    out = _nan(q.shape, torch.bfloat16)
+    with use(pipeline):
+        launch_attention(q, k, v, out, causal, SMALL_ATTN)
+    ref = torch.nn.functional.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
+    _check(out, ref)
+
+
+def test_nan_prefill_catches_unwritten_tiles() -> None:
+    """The check can fail: a launch that covers only part of C leaves NaN behind."""
+    a, b = _gemm_inputs(256, 256, 128, torch.float16)
+    out = _nan((256, 256), torch.float16)
+    launch_gemm(a[:128], b, out[:128], SMALL_GEMM)  # rows 128.. are never written
+    with pytest.raises(AssertionError, match="never written"):
+        _check(out, torch.matmul(a.float(), b.float()))
