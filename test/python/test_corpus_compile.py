@@ -22,8 +22,8 @@ from benchmarks.pipelines import TRITON, AUTOPIPE, Pipeline, _import_autopipe, u
 def _autopipe_import_error() -> str | None:
     try:
         _import_autopipe()
-    except ImportError as exc:
-        return f"triton_autopipe cannot be imported: {exc}"
+    except Exception as exc:  # ImportError, or any failure while importing the package
+        return f"triton_autopipe cannot be imported: {type(exc).__name__}: {exc}"
     return None
 
 
