@@ -3,6 +3,7 @@
 * ``gemm`` / ``attention``: the GPU benchmarks (see ``benchmarks/gemm.py``, ``benchmarks/attention.py``).
 * ``all``: both GPU benchmarks in one process, one combined markdown file ``results.md``.
 * ``compile-time``: ``make_ttgir`` time with and without autopipe (CPU is enough).
+* ``sweep {attention,gemm}``: block-config sweep under Triton's pipeline (to choose ``BENCH_*`` configs).
 * ``plot FILE.json``: redraw the PNG bar chart of a benchmark JSON (e.g. after a device run
   on a machine without matplotlib).
 
@@ -55,7 +56,7 @@ def _plot(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = ("gemm", "attention", "all", "compile-time", "plot")
+    commands = ("gemm", "attention", "all", "compile-time", "sweep", "plot")
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         from .attention import main as run
     elif cmd == "compile-time":
         from .compile_time import main as run
+    elif cmd == "sweep":
+        from .sweep import main as run
     elif cmd == "all":
         run = _all
     else:

@@ -2,12 +2,12 @@
 # Run the GPU harness in one go: numerics tests, quick benchmark, full benchmark, compile time.
 #
 # Usage, from the repository root on a GPU machine:
-#   bash benchmarks/device_run.sh [STEP...]      STEP: tests quick full compile  (default: tests quick full)
+#   bash benchmarks/device_run.sh [STEP...]      STEP: tests quick full compile sweep  (default: tests quick full)
 # Environment:
 #   OUT                 where results go (default benchmarks/results/device); everything is also
 #                       packed into $OUT/results.tar
 #   TESTS_K             extra pytest -k filter for the numerics tests (e.g. "not autopipe")
-#   T_TESTS T_QUICK T_FULL T_COMPILE   per-step time limits in seconds
+#   T_TESTS T_QUICK T_FULL T_COMPILE T_SWEEP   per-step time limits in seconds
 # Uses, when present: .device/t39 (Triton 3.9 for the device, see ../shared/tools/device-triton39),
 # .device/plugin/libTritonAutopipe.so (sets TRITON_AUTOPIPE_PLUGIN), .device/whl/*.whl (pytest).
 set -uo pipefail
@@ -69,6 +69,7 @@ for step in "${STEPS[@]}"; do
     full) timeout "${T_FULL:-400}" python3 -m benchmarks all --out "$WORK/full" 2>&1 | tee "$WORK/full.log" || status=1 ;;
     compile) timeout "${T_COMPILE:-200}" python3 -m benchmarks compile-time --targets cuda:90 --repeat 3 --out "$WORK/compile" \
       2>&1 | tee "$WORK/compile.log" || status=1 ;;
+    sweep) for w in attention gemm; do timeout "${T_SWEEP:-200}" python3 -m benchmarks sweep $w 2>&1 | tee "$WORK/sweep-$w.log" || status=1; done ;;
     *) echo "unknown step $step"; status=2 ;;
   esac
 done
