@@ -160,7 +160,7 @@ BENCH_GEMM = GemmConfig(128, 256, 64, group_m=8, num_warps=8, num_stages=3)
 BENCH_GEMM_DESC = GemmConfig(128, 256, 64, group_m=8, num_warps=8, num_stages=3)
 SMALL_GEMM = GemmConfig(64, 64, 32, group_m=4, num_warps=4, num_stages=3)
 DEEP_GEMM = GemmConfig(128, 128, 64, group_m=8, num_warps=8, num_stages=4)
-BENCH_ATTN = {64: AttnConfig(128, 128, num_warps=8, num_stages=3), 128: AttnConfig(128, 128, num_warps=8, num_stages=3)}
+BENCH_ATTN = {64: AttnConfig(128, 64, num_warps=8, num_stages=3), 128: AttnConfig(128, 128, num_warps=8, num_stages=3)}
 SMALL_ATTN = AttnConfig(64, 64, num_warps=4, num_stages=3)
 
 
