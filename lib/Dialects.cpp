@@ -1,72 +1,51 @@
-//===- Dialects.cpp - register Triton's dialects without their headers ----===//
+//===- Dialects.cpp - register Triton's dialects through libtriton --------===//
 //
-// The Triton wheel ships headers for tt, ttg, ttng, gluon and tti, but not for
-// the AMD (`amdg`), Triton-NVGPU (`nvg`) or NVWS (`nvws`) dialects. Their
-// classes are compiled into libtriton.so, which exports their constructors,
-// destructors and TypeIDs; only the class declaration is missing. We declare
-// each one here with the same name, base and constructor, so
-// `DialectRegistry::insert<T>()` links against libtriton's definitions.
+// The Triton wheel ships headers for only some of its dialects (none for amdg,
+// nvg, nvws), and our LLVM/MLIR headers are a stand-in for Triton's exact
+// LLVM, so `sizeof` of an upstream dialect class seen here is no proof of
+// libtriton's. We therefore never allocate a dialect ourselves: we call the
+// `DialectRegistry::insert<...>()` instantiations that libtriton.so exports
+// (those behind Triton's `ir.load_dialects`, `amd.load_dialects` and
+// `nvidia.load_dialects`), so every dialect object is created by libtriton's
+// code with libtriton's layout.
 //
-// Dialects with headers are constructed through `registry.insert<T>()`, i.e.
-// with `sizeof(T)` as our headers see it; the ABI check (abi/types.txt)
-// compares those sizes with libtriton's DWARF. For the three declared here we
-// choose the size: the declarations carry generous trailing padding, so the
-// storage is never smaller than libtriton's class (the object is freed by
-// libtriton's virtual deleting destructor, whatever its size).
+// An inline template cannot be made to bind to another library's copy from
+// C++ alone (the compiler instantiates the body), so each instantiation is
+// declared by its mangled name as a function taking the registry as its
+// implicit `this` (the Itanium C++ ABI passes it as the first argument).
+// `-Wl,--no-undefined` proves at link time that libtriton exports each one.
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Dialects.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
-#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/UB/IR/UBOps.h"
-#include "mlir/IR/Dialect.h"
 #include "mlir/IR/DialectRegistry.h"
 
+using namespace mlir;
 
-#include "triton/Dialect/Gluon/IR/Dialect.h"
-#include "triton/Dialect/Triton/IR/Dialect.h"
-#include "triton/Dialect/TritonGPU/IR/Dialect.h"
-#include "triton/Dialect/TritonInstrument/IR/Dialect.h"
-#include "triton/Dialect/TritonNvidiaGPU/IR/Dialect.h"
+namespace {
+using InsertFn = void (*)(DialectRegistry *);
+}
 
-#define AUTOPIPE_DECLARE_EXTERNAL_DIALECT(NS, CLASS, NAME)                     \
-  namespace NS {                                                               \
-  class CLASS : public ::mlir::Dialect {                                       \
-  public:                                                                      \
-    explicit CLASS(::mlir::MLIRContext *context);                              \
-    ~CLASS() override;                                                         \
-    static constexpr ::llvm::StringLiteral getDialectNamespace() {             \
-      return ::llvm::StringLiteral(NAME);                                      \
-    }                                                                          \
-                                                                               \
-  private:                                                                     \
-    [[maybe_unused]] char padding[4096];                                       \
-  };                                                                           \
-  }                                                                            \
-  MLIR_DECLARE_EXPLICIT_TYPE_ID(NS::CLASS)
-
-AUTOPIPE_DECLARE_EXTERNAL_DIALECT(mlir::triton::amdgpu, TritonAMDGPUDialect,
-                                  "amdg")
-AUTOPIPE_DECLARE_EXTERNAL_DIALECT(mlir::triton::nvgpu, NVGPUDialect, "nvg")
-AUTOPIPE_DECLARE_EXTERNAL_DIALECT(mlir::triton::nvws, NVWSDialect, "nvws")
+// insert<TritonDialect, TritonGPUDialect, TritonInstrumentDialect,
+//        TritonNvidiaGPUDialect, MathDialect, ArithDialect, SCFDialect,
+//        GPUDialect, ControlFlowDialect, LLVMDialect, UBDialect, GluonDialect>
+extern "C" void autopipe_insert_core_dialects(DialectRegistry *) __asm__(
+    "_ZN4mlir15DialectRegistry6insertINS_6triton13TritonDialectENS2_3gpu16Trito"
+    "nGPUDialectEJNS2_10instrument23TritonInstrumentDialectENS2_10nvidia_gpu22T"
+    "ritonNvidiaGPUDialectENS_4math11MathDialectENS_5arith12ArithDialectENS_3sc"
+    "f10SCFDialectENS_3gpu10GPUDialectENS_2cf18ControlFlowDialectENS_4LLVM11LLV"
+    "MDialectENS_2ub9UBDialectENS2_5gluon12GluonDialectEEEEvv");
+// insert<NVVMDialect, ROCDLDialect, TritonAMDGPUDialect>
+extern "C" void autopipe_insert_amd_dialects(DialectRegistry *) __asm__(
+    "_ZN4mlir15DialectRegistry6insertINS_4NVVM11NVVMDialectENS_5ROCDL12ROCDLDia"
+    "lectEJNS_6triton6amdgpu19TritonAMDGPUDialectEEEEvv");
+// insert<TritonNvidiaGPUDialect, NVGPUDialect, NVWSDialect>
+extern "C" void autopipe_insert_nvidia_dialects(DialectRegistry *) __asm__(
+    "_ZN4mlir15DialectRegistry6insertINS_6triton10nvidia_gpu22TritonNvidiaGPUDi"
+    "alectENS2_5nvgpu12NVGPUDialectEJNS2_4nvws11NVWSDialectEEEEvv");
 
 void mlir::autopipe::registerTritonDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, cf::ControlFlowDialect,
-                  func::FuncDialect, gpu::GPUDialect, LLVM::LLVMDialect,
-                  math::MathDialect, NVVM::NVVMDialect, ROCDL::ROCDLDialect,
-                  scf::SCFDialect, ub::UBDialect, triton::TritonDialect,
-                  triton::gpu::TritonGPUDialect,
-                  triton::nvidia_gpu::TritonNvidiaGPUDialect,
-                  triton::gluon::GluonDialect,
-                  triton::instrument::TritonInstrumentDialect,
-                  triton::amdgpu::TritonAMDGPUDialect,
-                  triton::nvgpu::NVGPUDialect, triton::nvws::NVWSDialect>();
+  autopipe_insert_core_dialects(&registry);
+  autopipe_insert_amd_dialects(&registry);
+  autopipe_insert_nvidia_dialects(&registry);
 }

@@ -52,9 +52,15 @@ void printReport(llvm::raw_ostream &os, const LoopSchedule &s,
   else
     os << " (no " << kMaxStageAttr << ")";
   os << ", " << s.numClusters << " cluster(s), " << s.ops.size() << " op(s)";
+  if (s.numUnscheduled)
+    os << ", " << s.numUnscheduled
+       << " unscheduled (placed by the pipeliner next to their users)";
   for (const ScheduledOp &op : s.ops) {
-    os << "\n  stage " << op.stage << " cluster " << op.cluster << "  "
-       << op.op->getName().getStringRef();
+    if (op.isScheduled())
+      os << "\n  stage " << op.stage << " cluster " << op.cluster << "  ";
+    else
+      os << "\n  unscheduled        ";
+    os << op.op->getName().getStringRef();
     std::string loc = formatLocation(op.op->getLoc());
     if (loc != "<unknown>")
       os << "  (" << loc << ")";

@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -33,10 +34,8 @@ bool mlir::autopipe::hasSchedule(scf::ForOp loop) {
 static std::optional<int> readIntAttr(Operation *op, StringRef name,
                                       SmallVectorImpl<ScheduleProblem> &problems) {
   Attribute attr = op->getAttr(name);
-  if (!attr) {
-    problems.push_back({op, ("missing '" + name + "' in a scheduled loop").str()});
+  if (!attr)
     return std::nullopt;
-  }
   auto intAttr = dyn_cast<IntegerAttr>(attr);
   if (!intAttr || !intAttr.getType().isInteger()) {
     std::string s;
@@ -65,9 +64,22 @@ mlir::autopipe::readSchedule(scf::ForOp loop,
   for (Operation &op : loop.getBody()->without_terminator()) {
     std::optional<int> stage = readIntAttr(&op, kStageAttr, problems);
     std::optional<int> cluster = readIntAttr(&op, kClusterAttr, problems);
-    s.ops.push_back({&op, stage.value_or(-1), cluster.value_or(-1)});
-    s.maxStage = std::max(s.maxStage, stage.value_or(0));
-    maxCluster = std::max(maxCluster, cluster.value_or(-1));
+    if (stage.has_value() != cluster.has_value()) {
+      if (op.hasAttr(kStageAttr) != op.hasAttr(kClusterAttr))
+        problems.push_back(
+            {&op, (Twine("has '") + (stage ? kStageAttr : kClusterAttr) +
+                   "' but no '" + (stage ? kClusterAttr : kStageAttr) + "'")
+                      .str()});
+      stage = cluster = std::nullopt;
+    }
+    if (!stage) {
+      s.ops.push_back({&op, -1, -1});
+      ++s.numUnscheduled;
+      continue;
+    }
+    s.ops.push_back({&op, *stage, *cluster});
+    s.maxStage = std::max(s.maxStage, *stage);
+    maxCluster = std::max(maxCluster, *cluster);
   }
   s.numClusters = maxCluster + 1;
   if (s.declaredMaxStage) {
@@ -89,84 +101,113 @@ static Operation *topLevelIn(Block *body, Operation *op) {
   return op;
 }
 
-void mlir::autopipe::verifySchedule(const LoopSchedule &schedule,
-                                    SmallVectorImpl<ScheduleProblem> &problems) {
-  scf::ForOp loop = schedule.loop;
-  Block *body = loop.getBody();
-  auto yield = cast<scf::YieldOp>(body->getTerminator());
-  llvm::DenseMap<Operation *, const ScheduledOp *> index;
-  for (const ScheduledOp &s : schedule.ops)
-    index[&*s.op] = &s;
+namespace {
+/// Finds, for one scheduled consumer, the scheduled producers of each value it
+/// reads, looking through unscheduled ops of the body.
+class DependencyChecker {
+public:
+  DependencyChecker(const LoopSchedule &schedule,
+                    SmallVectorImpl<ScheduleProblem> &problems)
+      : schedule(schedule), problems(problems) {
+    scf::ForOp loop = schedule.loop;
+    body = loop.getBody();
+    yield = cast<scf::YieldOp>(body->getTerminator());
+    for (const ScheduledOp &s : schedule.ops)
+      index[s.op] = &s;
+  }
 
-  auto describe = [](const ScheduledOp &s) {
+  void check(const ScheduledOp &use) {
+    reported.clear();
+    visited.clear();
+    use.op->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        visit(use, operand, /*loopCarried=*/false);
+    });
+  }
+
+private:
+  void visit(const ScheduledOp &use, Value value, bool loopCarried) {
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      // An iter_arg: the value the previous iteration yielded.
+      if (arg.getOwner() != body || arg.getArgNumber() == 0 || loopCarried)
+        return;
+      visit(use, yield.getOperand(arg.getArgNumber() - 1), true);
+      return;
+    }
+    Operation *top = topLevelIn(body, value.getDefiningOp());
+    if (!top || top == use.op)
+      return;
+    auto it = index.find(top);
+    if (it == index.end())
+      return;
+    const ScheduledOp &def = *it->second;
+    if (!def.isScheduled()) {
+      // Look through: the consumer depends on what feeds the unscheduled op.
+      if (!visited.insert({top, unsigned(loopCarried)}).second)
+        return;
+      top->walk([&](Operation *nested) {
+        for (Value operand : nested->getOperands())
+          visit(use, operand, loopCarried);
+      });
+      return;
+    }
+    bool bad = loopCarried
+                   ? def.stage > use.stage + 1 ||
+                         (def.stage == use.stage + 1 && def.cluster >= use.cluster)
+                   : def.stage > use.stage ||
+                         (def.stage == use.stage && def.cluster > use.cluster);
+    if (!bad || !reported.insert(top).second)
+      return;
+    if (loopCarried)
+      problems.push_back({use.op, "uses the previous iteration's value of " +
+                                      describe(def) +
+                                      ", which is not yet produced when " +
+                                      describe(use) + " runs"});
+    else
+      problems.push_back({use.op, "uses a value of " + describe(def) +
+                                      " that is produced later: " +
+                                      describe(use) +
+                                      " would run before its producer"});
+  }
+
+  static std::string describe(const ScheduledOp &s) {
     return ("'" + s.op->getName().getStringRef() + "' (stage " +
             Twine(s.stage) + ", cluster " + Twine(s.cluster) + ")")
         .str();
-  };
-
-  for (const ScheduledOp &use : schedule.ops) {
-    if (use.stage < 0 || use.cluster < 0)
-      continue; // already reported as malformed
-    llvm::SmallPtrSet<Operation *, 4> seen;
-    use.op->walk([&](Operation *nested) {
-      for (Value operand : nested->getOperands()) {
-        // Same-iteration dependency: defined by an op of the body.
-        if (Operation *def = operand.getDefiningOp()) {
-          Operation *top = topLevelIn(body, def);
-          if (!top || top == use.op)
-            continue;
-          auto it = index.find(top);
-          if (it == index.end() || it->second->stage < 0)
-            continue;
-          const ScheduledOp &d = *it->second;
-          if (d.stage > use.stage ||
-              (d.stage == use.stage && d.cluster > use.cluster)) {
-            if (seen.insert(top).second)
-              problems.push_back(
-                  {use.op, "uses a value of " + describe(d) +
-                               " that is produced later: " + describe(use) +
-                               " would run before its producer"});
-          }
-          continue;
-        }
-        // Loop-carried dependency: an iter_arg of the body.
-        auto arg = dyn_cast<BlockArgument>(operand);
-        if (!arg || arg.getOwner() != body || arg.getArgNumber() == 0)
-          continue;
-        Value yielded = yield.getOperand(arg.getArgNumber() - 1);
-        Operation *def = yielded.getDefiningOp();
-        Operation *top = def ? topLevelIn(body, def) : nullptr;
-        if (!top)
-          continue;
-        auto it = index.find(top);
-        if (it == index.end() || it->second->stage < 0)
-          continue;
-        const ScheduledOp &d = *it->second;
-        if (d.stage > use.stage + 1 ||
-            (d.stage == use.stage + 1 && d.cluster >= use.cluster)) {
-          if (seen.insert(top).second)
-            problems.push_back(
-                {use.op, "uses the previous iteration's value of " +
-                             describe(d) + ", which is not yet produced when " +
-                             describe(use) + " runs"});
-        }
-      }
-    });
   }
+
+  const LoopSchedule &schedule;
+  SmallVectorImpl<ScheduleProblem> &problems;
+  Block *body;
+  scf::YieldOp yield;
+  llvm::DenseMap<Operation *, const ScheduledOp *> index;
+  llvm::SmallPtrSet<Operation *, 4> reported;
+  llvm::DenseSet<std::pair<Operation *, unsigned>> visited;
+};
+} // namespace
+
+void mlir::autopipe::verifySchedule(const LoopSchedule &schedule,
+                                    SmallVectorImpl<ScheduleProblem> &problems) {
+  DependencyChecker checker(schedule, problems);
+  for (const ScheduledOp &use : schedule.ops)
+    if (use.isScheduled())
+      checker.check(use);
 }
 
 std::string mlir::autopipe::formatLocation(Location loc) {
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto flc = dyn_cast<FileLineColLoc>(inner))
-        loc = flc;
-  if (auto name = dyn_cast<NameLoc>(loc))
-    loc = name.getChildLoc();
-  if (auto callsite = dyn_cast<CallSiteLoc>(loc))
-    loc = callsite.getCallee();
   if (auto flc = dyn_cast<FileLineColLoc>(loc))
     return (flc.getFilename().getValue() + ":" + Twine(flc.getLine()) + ":" +
             Twine(flc.getColumn()))
         .str();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return formatLocation(name.getChildLoc());
+  if (auto callsite = dyn_cast<CallSiteLoc>(loc))
+    return formatLocation(callsite.getCallee());
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations()) {
+      std::string s = formatLocation(inner);
+      if (s != "<unknown>")
+        return s;
+    }
   return "<unknown>";
 }

@@ -6,9 +6,10 @@ namespace mlir {
 class DialectRegistry;
 namespace autopipe {
 
-/// Inserts the dialects of Triton 3.9's NVIDIA and AMD pipelines (core MLIR
-/// dialects Triton uses, tt, ttg, ttng, gluon, tti, nvg, nvws, amdg, NVVM,
-/// ROCDL) into `registry`. All of them are constructed by libtriton.so.
+/// Inserts the dialects Triton 3.9's own Python bindings load (tt, ttg, ttng,
+/// tti, gluon, nvg, nvws, amdg, arith, math, scf, cf, ub, gpu, llvm, nvvm,
+/// rocdl) into `registry`, through libtriton.so's own registration code, so
+/// libtriton constructs every dialect object.
 void registerTritonDialects(DialectRegistry &registry);
 
 } // namespace autopipe

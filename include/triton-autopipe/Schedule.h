@@ -26,11 +26,15 @@ inline constexpr const char *kStageAttr = "loop.stage";
 inline constexpr const char *kClusterAttr = "loop.cluster";
 inline constexpr const char *kMaxStageAttr = "tt.scheduled_max_stage";
 
-/// One op of the loop body with its place in the schedule.
+/// One op of the loop body with its place in the schedule. Ops without
+/// either attribute are unscheduled (stage = cluster = -1): a partial schedule
+/// (Triton's AMD scheduler places only loads and dots) leaves them for the
+/// pipeliner to place next to their users.
 struct ScheduledOp {
   Operation *op;
   int stage;
   int cluster;
+  bool isScheduled() const { return stage >= 0 && cluster >= 0; }
 };
 
 /// The schedule of one loop: the top-level ops of its body (terminator
@@ -42,6 +46,7 @@ struct LoopSchedule {
   std::optional<int> declaredMaxStage;
   int maxStage = 0;
   int numClusters = 0;
+  unsigned numUnscheduled = 0;
 
   const ScheduledOp *lookup(Operation *op) const;
 };
@@ -55,8 +60,9 @@ struct ScheduleProblem {
 /// True if any op of the body, or the loop, carries schedule attributes.
 bool hasSchedule(scf::ForOp loop);
 
-/// Reads the schedule of `loop`. Malformed or missing attributes are reported
-/// in `problems` (and the op is given stage/cluster -1).
+/// Reads the schedule of `loop`. Malformed attributes, or an op with only one
+/// of `loop.stage`/`loop.cluster`, are reported in `problems` (and the op is
+/// treated as unscheduled).
 LoopSchedule readSchedule(scf::ForOp loop,
                           SmallVectorImpl<ScheduleProblem> &problems);
 
@@ -69,6 +75,8 @@ LoopSchedule readSchedule(scf::ForOp loop,
 ///    stage(def) <= stage(use) + 1, and when equal to stage(use) + 1,
 ///    cluster(def) < cluster(use) (both run in the same kernel iteration).
 /// Uses inside nested regions count as uses by the enclosing top-level op.
+/// Unscheduled ops are looked through: a scheduled op depends on the scheduled
+/// producers of the unscheduled ops that feed it.
 void verifySchedule(const LoopSchedule &schedule,
                     SmallVectorImpl<ScheduleProblem> &problems);
 

@@ -1,0 +1,98 @@
+"""triton-autopipe: software pipelining for Triton 3.9 as an out-of-tree plugin.
+
+Turn it on for unmodified code with the environment::
+
+    $ TRITON_AUTOPIPE=1 python train.py
+
+or from Python::
+
+    import triton_autopipe
+    triton_autopipe.enable(explain=True)   # print each loop's schedule
+    ...                                    # compile/run Triton kernels
+    triton_autopipe.disable()
+
+Environment: ``TRITON_AUTOPIPE=1`` enables at start-up,
+``TRITON_AUTOPIPE_EXPLAIN=1`` prints every loop's schedule to stderr,
+``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+__version__ = "0.1.0"
+__all__ = ["enable", "disable", "is_enabled", "current_hook", "opt_path", "__version__"]
+
+_PKG = Path(__file__).resolve().parent
+_hook = None  # the AutopipeHook we installed, if any
+
+
+def _truthy(value: Optional[str]) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def enable(explain: Optional[bool] = None) -> None:
+    """Install our stages hook (chained after any hook already installed) and
+    load the plugin. ``explain`` prints each loop's schedule to stderr (default:
+    ``TRITON_AUTOPIPE_EXPLAIN``). Calling it again replaces the settings."""
+    global _hook
+    from triton import knobs
+
+    from . import plugin
+    from .hook import AutopipeHook
+    from .pipelines import Settings
+
+    if explain is None:
+        explain = _truthy(os.environ.get("TRITON_AUTOPIPE_EXPLAIN"))
+    plugin.load()
+    previous = knobs.runtime.add_stages_inspection_hook
+    if _hook is not None and previous is _hook:
+        previous = _hook.previous
+    _hook = AutopipeHook(Settings(explain=bool(explain)), previous)
+    knobs.runtime.add_stages_inspection_hook = _hook
+
+
+def disable() -> None:
+    """Remove our hook, restoring the one that was installed before it."""
+    global _hook
+    from triton import knobs
+
+    if _hook is None:
+        return
+    if knobs.runtime.add_stages_inspection_hook is _hook:
+        knobs.runtime.add_stages_inspection_hook = _hook.previous
+    _hook = None
+
+
+def is_enabled() -> bool:
+    from triton import knobs
+
+    return _hook is not None and knobs.runtime.add_stages_inspection_hook is _hook
+
+
+def current_hook():
+    """The installed :class:`~triton_autopipe.hook.AutopipeHook` (or None)."""
+    return _hook if is_enabled() else None
+
+
+def opt_path() -> Path:
+    """Path of the installed ``autopipe-opt`` binary."""
+    return _PKG / "bin" / "autopipe-opt"
+
+
+def _enable_from_environment() -> None:
+    """Enable once if ``TRITON_AUTOPIPE`` is set; never raise (this runs at
+    interpreter start-up through the .pth file)."""
+    if _hook is not None or not _truthy(os.environ.get("TRITON_AUTOPIPE")):
+        return
+    try:
+        enable()
+    except Exception as exc:
+        import sys
+
+        print(f"triton-autopipe: TRITON_AUTOPIPE is set but enabling failed: {exc!r}", file=sys.stderr)
+
+
+# `import triton_autopipe` with TRITON_AUTOPIPE=1 enables, even without the .pth.
+_enable_from_environment()

@@ -1,0 +1,77 @@
+"""The Triton stages-inspection hook that swaps in our ``make_ttgir``.
+
+Triton 3.9 calls ``knobs.runtime.add_stages_inspection_hook`` in two ways:
+``hook()`` must return ``(key, hash)``, which joins the compile cache key, and
+``hook(backend, stages, options, language, capability)`` may replace entries of
+``stages``. We replace ``stages["ttgir"]`` for Triton-language kernels on
+sm80/sm90 and gfx942/gfx950, then call the hook that was installed before ours,
+so a user's hook keeps working (and has the last word).
+"""
+from __future__ import annotations
+
+import hashlib
+import warnings
+from typing import Any, Callable, Optional
+
+from . import __version__, pipelines
+
+CUDA_FAMILIES = (8, 9)
+HIP_ARCHS = ("gfx942", "gfx950")
+
+_warned: set[str] = set()
+
+
+def _warn_once(what: str) -> None:
+    if what not in _warned:
+        _warned.add(what)
+        warnings.warn(f"triton-autopipe: {what} is not supported; using Triton's own pipeline", stacklevel=3)
+
+
+class AutopipeHook:
+    """Callable installed as ``triton.knobs.runtime.add_stages_inspection_hook``."""
+
+    def __init__(self, settings: pipelines.Settings, previous: Optional[Callable] = None):
+        self.settings = settings
+        self.previous = previous
+        #: Targets whose ttgir stage we replaced, e.g. {"cuda:90", "hip:gfx942"}.
+        self.applied: set[str] = set()
+
+    def key(self) -> str:
+        return f"triton-autopipe-{__version__}[{self.settings.key()}]"
+
+    def __call__(self, *args: Any):
+        if not args:
+            key = self.key()
+            if self.previous is not None:
+                prev_key, prev_hash = self.previous()
+                key = f"{key}+{prev_key}:{prev_hash}"
+            return key, hashlib.sha256(key.encode()).hexdigest()
+        backend, stages, options, language, capability = args
+        self.install(backend, stages, options, language, capability)
+        if self.previous is not None:
+            return self.previous(backend, stages, options, language, capability)
+        return None
+
+    def install(self, backend, stages, options, language, capability) -> None:
+        from triton.backends.compiler import Language
+
+        if language != Language.TRITON or "ttgir" not in stages:
+            return  # Gluon kernels keep Triton's gluon_to_ttgir for now
+        settings = self.settings
+        target = backend.target.backend
+        if target == "cuda":
+            if capability // 10 not in CUDA_FAMILIES:
+                _warn_once(f"cuda:{capability}")
+                return
+            stages["ttgir"] = lambda src, metadata: pipelines.make_ttgir_cuda(
+                src, metadata, options, capability, settings)
+            self.applied.add(f"cuda:{capability}")
+        elif target == "hip":
+            arch = options.arch
+            if arch not in HIP_ARCHS:
+                _warn_once(f"hip:{arch}")
+                return
+            stages["ttgir"] = lambda src, metadata: pipelines.make_ttgir_hip(src, metadata, options, settings)
+            self.applied.add(f"hip:{arch}")
+        else:
+            _warn_once(f"backend {target!r}")

@@ -1,0 +1,210 @@
+"""Our ``make_ttgir`` pass lists for the CUDA (sm80, sm90) and HIP (gfx942,
+gfx950) backends of Triton 3.9.
+
+Each list is data: named steps, each adding passes to a pass manager. Today the
+lists reproduce Triton 3.9's ``make_ttgir`` exactly, plus
+``autopipe-print-schedule`` right after loop scheduling (the last point where
+the schedule is on the IR: the pipeliner consumes the ``loop.stage`` /
+``loop.cluster`` attributes). Later passes of ours replace steps here, by name,
+in one place: :data:`SCHEDULING_STEPS`.
+
+>>> steps = cuda_steps(options, 90, Settings())
+>>> [s.name for s in steps][-6:]
+['...', 'schedule_loops', 'print_schedule', 'pipeline', ...]
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+from . import plugin
+
+#: Names of the steps our passes own (replaced as the pass issues land).
+SCHEDULING_STEPS = ("assign_latencies", "schedule_loops", "print_schedule", "pipeline")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What the user asked for; part of Triton's compile cache key."""
+
+    explain: bool = False
+
+    def key(self) -> str:
+        return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    name: str
+    add: Callable[[Any, bool], None]  # add(pm, dump_enabled)
+
+
+def _print_schedule(settings: Settings) -> Step:
+    opts = {"remarks": settings.explain}
+    if settings.explain:
+        opts["output"] = "-"
+    return Step("print_schedule", lambda pm, dump: plugin.add_pass(pm, plugin.PRINT_SCHEDULE, opts))
+
+
+def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
+    """Triton 3.9's NVIDIA make_ttgir for sm80/sm90, as named steps."""
+    from triton._C.libtriton import nvidia, passes
+    from triton._instrumentation import is_enabled
+
+    ttir, ttgpuir, common = passes.ttir, passes.ttgpuir, passes.common
+    ttng = nvidia.passes.ttnvgpuir
+    family = capability // 10
+    if family not in (8, 9):
+        raise ValueError(f"triton-autopipe: no CUDA pipeline for sm{capability}")
+    s: list[Step] = []
+    add = lambda name, fn: s.append(Step(name, fn))  # noqa: E731
+
+    add("convert_to_ttgpuir",
+        lambda pm, dump: ttir.add_convert_to_ttgpuir(pm, f"cuda:{capability}", opt.num_warps, 32, opt.num_ctas))
+    if opt.clc:
+        add("to_clc", lambda pm, dump: ttng.add_to_clc(pm))
+    add("coalesce", lambda pm, dump: ttgpuir.add_coalesce(pm))
+    add("f32_dot_tc", lambda pm, dump: ttgpuir.add_f32_dot_tc(pm, family >= 8))
+    add("assign_cga_layouts", lambda pm, dump: ttng.add_assign_cga_layouts(pm))
+    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("optimize_cta_locality", lambda pm, dump: ttng.add_optimize_cta_locality(pm))
+    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("optimize_thread_locality", lambda pm, dump: ttgpuir.add_optimize_thread_locality(pm))
+    add("accelerate_matmul", lambda pm, dump: ttgpuir.add_accelerate_matmul(pm))
+    add("check_matmul_two_cta", lambda pm, dump: ttng.add_check_matmul_two_cta(pm))
+    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("optimize_dot_operands", lambda pm, dump: ttgpuir.add_optimize_dot_operands(pm, capability >= 80))
+    add("optimize_descriptor_encoding", lambda pm, dump: ttng.add_optimize_descriptor_encoding(pm))
+    add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
+    add("fuse_nested_loops", lambda pm, dump: ttgpuir.add_fuse_nested_loops(pm))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    add("licm", lambda pm, dump: ttir.add_triton_licm(pm))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    add("combine_tensor_select_and_if", lambda pm, dump: ttgpuir.add_combine_tensor_select_and_if(pm))
+    add("hopper_warpspec", lambda pm, dump: nvidia.passes.hopper.add_hopper_warpspec(pm, opt.num_stages, dump))
+    add("assign_latencies", lambda pm, dump: ttgpuir.add_assign_latencies(pm, opt.num_stages))
+    add("schedule_loops", lambda pm, dump: ttgpuir.add_schedule_loops(pm))
+    s.append(_print_schedule(settings))
+    add("pipeline", lambda pm, dump: ttgpuir.add_pipeline(pm, opt.num_stages, dump))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
+    if family == 8:
+        add("prefetch", lambda pm, dump: ttgpuir.add_prefetch(pm))
+    add("optimize_dot_operands", lambda pm, dump: ttgpuir.add_optimize_dot_operands(pm, capability >= 80))
+    add("coalesce_async_copy", lambda pm, dump: ttgpuir.add_coalesce_async_copy(pm))
+    add("optimize_tmem_layouts", lambda pm, dump: ttng.add_optimize_tmem_layouts(pm))
+    add("tmem_load_reduce", lambda pm, dump: ttng.add_tmem_load_reduce(pm))
+    if family >= 9:
+        add("tma_lowering", lambda pm, dump: ttng.add_tma_lowering(pm))
+    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("interleave_tmem", lambda pm, dump: ttng.add_interleave_tmem(pm))
+    add("reduce_data_duplication", lambda pm, dump: ttgpuir.add_reduce_data_duplication(pm))
+    add("reorder_instructions", lambda pm, dump: ttgpuir.add_reorder_instructions(pm))
+    add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
+    add("symbol_dce", lambda pm, dump: common.add_symbol_dce(pm))
+    add("fence_insertion", lambda pm, dump: ttng.add_fence_insertion(pm, capability))
+    add("lower_mma", lambda pm, dump: ttng.add_lower_mma(pm))
+    add("hoist_mbarrier_lifecycle", lambda pm, dump: ttng.add_hoist_mbarrier_lifecycle(pm, capability))
+    add("sccp", lambda pm, dump: common.add_sccp(pm))
+    add("cse", lambda pm, dump: common.add_cse(pm))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    if is_enabled(opt, "fpsan"):
+        add("fp_sanitizer", lambda pm, dump: ttgpuir.add_fp_sanitizer(pm, opt.fpsan_homomorphic_casts))
+        add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm, True))
+        add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+        add("cse", lambda pm, dump: common.add_cse(pm))
+    return s
+
+
+def hip_steps(options, settings: Settings) -> tuple[list[Step], list[Step]]:
+    """Triton 3.9's AMD make_ttgir (gfx942/gfx950) as two lists of named steps:
+    Triton runs the conversion to TTGIR in a pass manager of its own first."""
+    from triton._C.libtriton import amd, passes
+    from triton._instrumentation import is_enabled
+    from triton.backends.amd import compiler as amdc
+    from triton import knobs
+
+    ttir, ttgpuir, common = passes.ttir, passes.ttgpuir, passes.common
+    amdg = amd.passes.ttgpuir
+    early = [Step("convert_to_ttgpuir", lambda pm, dump: ttir.add_convert_to_ttgpuir(
+        pm, f"hip:{options.arch}", options.num_warps, options.warp_size, options.num_ctas))]
+    s: list[Step] = []
+    add = lambda name, fn: s.append(Step(name, fn))  # noqa: E731
+
+    add("coalesce", lambda pm, dump: ttgpuir.add_coalesce(pm))
+    add("f32_dot_tc", lambda pm, dump: ttgpuir.add_f32_dot_tc(pm, False))
+    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("optimize_thread_locality", lambda pm, dump: ttgpuir.add_optimize_thread_locality(pm))
+    add("accelerate_matmul", lambda pm, dump: amdg.add_accelerate_matmul(pm, options.arch, options.matrix_instr_nonkdim, options.kpack))
+    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("optimize_epilogue", lambda pm, dump: amdg.add_optimize_epilogue(pm))
+    add("optimize_dot_operands", lambda pm, dump: amdg.add_optimize_dot_operands(pm, options.arch))
+    add("hoist_layout_conversions", lambda pm, dump: amdg.add_hoist_layout_conversions(pm))
+    add("sink_layout_conversions", lambda pm, dump: amdg.add_sink_layout_conversions(pm))
+    add("fuse_nested_loops", lambda pm, dump: ttgpuir.add_fuse_nested_loops(pm))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    add("licm", lambda pm, dump: ttir.add_triton_licm(pm))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    use_async_copy = amdc.is_async_copy_enabled(options.base_arch)
+    use_block_pingpong = amdc.is_pingpong_schedule_enabled(options.arch, use_async_copy)
+    add("optimize_descriptor_encoding", lambda pm, dump: amdg.add_optimize_descriptor_encoding(pm))
+    add("schedule_loops", lambda pm, dump: amdg.add_schedule_loops(pm, options.num_stages))
+    s.append(_print_schedule(settings))
+    add("pipeline", lambda pm, dump: amdg.add_pipeline(pm, use_async_copy, use_block_pingpong))
+    if use_async_copy:
+        add("coalesce_async_copy", lambda pm, dump: amdg.add_coalesce_async_copy(pm, options.arch))
+    add("convert_to_tensor_ops", lambda pm, dump: amdg.add_convert_to_tensor_ops(pm))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("reduce_data_duplication", lambda pm, dump: ttgpuir.add_reduce_data_duplication(pm))
+    if amdc.is_in_thread_transpose_enabled(options.arch):
+        add("in_thread_transpose", lambda pm, dump: amdg.add_in_thread_transpose(pm))
+        add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
+    add("move_up_prologue_loads", lambda pm, dump: amdg.add_move_up_prologue_loads(pm))
+    if use_block_pingpong and options.num_stages > 1:
+        add("block_pingpong", lambda pm, dump: amdg.add_block_pingpong(pm, options.num_stages))
+    if knobs.amd.use_buffer_ops:
+        add("canonicalize_pointers", lambda pm, dump: amdg.add_canonicalize_pointers(pm))
+        add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+        add("convert_to_buffer_ops", lambda pm, dump: amdg.add_convert_to_buffer_ops(
+            pm, options.arch, knobs.amd.use_buffer_atomics, knobs.amd.buffer_ops_analyze_small_tensor_range))
+        add("optimize_buffer_op_ptr", lambda pm, dump: amdg.add_optimize_buffer_op_ptr(pm))
+    add("fold_true_cmpi", lambda pm, dump: amdg.add_fold_true_cmpi(pm))
+    add("prepare_if_combining", lambda pm, dump: amdg.add_prepare_if_combining(pm))
+    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
+    add("cse", lambda pm, dump: common.add_cse(pm))
+    add("symbol_dce", lambda pm, dump: common.add_symbol_dce(pm))
+    if is_enabled(options, "fpsan") and amdc.is_fpsan_supported(options.base_arch):
+        add("amd_fp_sanitizer", lambda pm, dump: amdg.add_fp_sanitizer(pm))
+        add("fp_sanitizer", lambda pm, dump: ttgpuir.add_fp_sanitizer(pm, options.fpsan_homomorphic_casts))
+    return early, s
+
+
+def _run(mod, steps: list[Step], label: str) -> None:
+    from triton._C.libtriton import ir
+
+    pm = ir.pass_manager(mod.context)
+    dump = pm.enable_debug()
+    for step in steps:
+        step.add(pm, dump)
+    pm.run(mod, label)
+
+
+def make_ttgir_cuda(mod, metadata, opt, capability: int, settings: Settings):
+    """Drop-in for ``CUDABackend.make_ttgir`` (sm80/sm90) with our steps."""
+    from triton._C.libtriton import ir
+
+    if opt.maxnreg is not None:
+        mod.set_attr("ttg.maxnreg", ir.builder(mod.context).get_int32_attr(opt.maxnreg))
+    _run(mod, cuda_steps(opt, capability, settings), "make_ttgir")
+    metadata["tensordesc_meta"] = mod.get_tensordesc_metadata()
+    return mod
+
+
+def make_ttgir_hip(mod, metadata, options, settings: Settings):
+    """Drop-in for ``HIPBackend.make_ttgir`` (gfx942/gfx950) with our steps."""
+    early, main = hip_steps(options, settings)
+    _run(mod, early, "make_ttgir_early")
+    _run(mod, main, "make_ttgir")
+    metadata["tensordesc_meta"] = mod.get_tensordesc_metadata()
+    return mod

@@ -1,0 +1,55 @@
+"""Locate and load the triton-autopipe plugin library into Triton.
+
+>>> from triton_autopipe import plugin
+>>> plugin.load()            # idempotent; returns the path it loaded
+'/.../triton_autopipe/lib/libTritonAutopipe.so'
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PKG = Path(__file__).resolve().parent
+_loaded: str | None = None
+
+#: Names of the passes the plugin registers (Triton exposes each as
+#: ``passes.plugin.add_<name>``).
+PRINT_SCHEDULE = "autopipe-print-schedule"
+
+
+def library_path() -> Path:
+    """Path of libTritonAutopipe.so: ``$TRITON_AUTOPIPE_PLUGIN`` if set, else the
+    copy installed in this package."""
+    env = os.environ.get("TRITON_AUTOPIPE_PLUGIN")
+    path = Path(env) if env else _PKG / "lib" / "libTritonAutopipe.so"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"triton-autopipe plugin not found at {path}; reinstall the package "
+            "(pip install .) or set TRITON_AUTOPIPE_PLUGIN to the built libTritonAutopipe.so")
+    return path
+
+
+def load() -> str:
+    """Load the plugin into Triton once (``passes.plugin.extend_with``)."""
+    global _loaded
+    if _loaded is None:
+        from triton._C.libtriton import passes
+
+        path = str(library_path())
+        passes.plugin.extend_with(path)
+        _loaded = path
+    return _loaded
+
+
+def add_pass(pm, name: str, options: dict[str, object] | None = None) -> None:
+    """Append plugin pass ``name`` to Triton pass manager ``pm`` with ``options``
+    (each becomes ``key=value``; bools are written true/false)."""
+    from triton._C.libtriton import passes
+
+    load()
+    args = []
+    for key, value in (options or {}).items():
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        args.append(f"{key}={value}")
+    getattr(passes.plugin, f"add_{name}")(pm, args)
