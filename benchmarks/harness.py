@@ -116,7 +116,7 @@ def measure_problem(bench: str, problem: str, variants: list[Variant], reference
     from triton.testing import do_bench
 
     rows = [Row(bench, problem, v.kernel, v.pipeline_name, v.flops, bool(v.library)) for v in variants]
-    ttgir_by_kernel: dict[str, tuple[str, str]] = {}
+    ttgir_by_kernel: dict[str, tuple[str, Any, Any]] = {}
     for v, row in zip(variants, rows):
         try:
             if v.out is not None:
@@ -134,11 +134,13 @@ def measure_problem(bench: str, problem: str, variants: list[Variant], reference
                 row.info["stages_hook"] = hook
             if compiled is not None:
                 ttgir = strip_locations(compiled.asm.get("ttgir", ""))
+                binary = compiled.asm.get("cubin", compiled.asm.get("hsaco", b""))
                 if row.pipeline == "triton":
-                    ttgir_by_kernel[v.kernel] = (ttgir, row.info.get("hash"))
+                    ttgir_by_kernel[v.kernel] = (ttgir, row.info.get("hash"), binary)
                 elif v.pipeline is not None and v.pipeline.autopipe and v.kernel in ttgir_by_kernel:
-                    base_ttgir, base_hash = ttgir_by_kernel[v.kernel]
+                    base_ttgir, base_hash, base_binary = ttgir_by_kernel[v.kernel]
                     row.info["ttgir_same_as_triton"] = ttgir == base_ttgir
+                    row.info["machine_code_same_as_triton"] = binary == base_binary
                     row.info["binary_distinct_from_triton"] = row.info.get("hash") != base_hash
             del out
         except Exception as exc:  # a variant that fails to compile or run is reported, not fatal

@@ -68,6 +68,8 @@ def markdown(rows: list[Row], meta: dict[str, Any], title: str) -> str:
             notes.append(f"**{r.error}**")
         if "ttgir_same_as_triton" in r.info:
             notes.append("TTGIR = Triton's" if r.info["ttgir_same_as_triton"] else "TTGIR differs from Triton's")
+        if "machine_code_same_as_triton" in r.info:
+            notes.append("cubin = Triton's" if r.info["machine_code_same_as_triton"] else "cubin differs")
         if r.info.get("binary_distinct_from_triton") is False:
             notes.append("**same cache entry as Triton's**")
         if r.info.get("num_stages") is not None:
