@@ -5,8 +5,8 @@ of :class:`Variant` (a name, a function that launches once into a NaN-filled
 output, and the FLOPs). :func:`measure_problem` then, for each variant, runs it
 once and compares the output with a reference (the first launch also compiles),
 and times every variant that passed with ``triton.testing.do_bench`` (median,
-L2 flushed) in two rounds: round 1 over all variants, then round 2. Both
-figures are kept.
+L2 flushed) in two rounds: round 1 over all variants, then round 2 in the
+reverse order. Both figures are kept.
 
 Example (on a GPU)::
 
@@ -149,8 +149,11 @@ def measure_problem(bench: str, problem: str, variants: list[Variant], reference
         log(f"  check {row.kernel:<28} {row.pipeline:<10} rel_err={row.rel_err:.2e} "
             f"{'ok' if row.ok else 'FAIL ' + row.error}")
 
-    for _ in range(rounds):
-        for v, row in zip(variants, rows):
+    for rnd in range(rounds):
+        # Alternate the order (A B C, C B A, ...) so a slow drift of the clock
+        # does not favour the variants timed first.
+        order = list(zip(variants, rows))
+        for v, row in (order if rnd % 2 == 0 else order[::-1]):
             if not row.ok:
                 continue
             with v.active():

@@ -90,7 +90,7 @@ def read_json(path: Path) -> tuple[list[Row], dict[str, Any]]:
 
 
 def bar_chart(rows: list[Row], meta: dict[str, Any], path: Path, title: str) -> bool:
-    """Grouped bars (mean TFLOPS; whiskers span the two rounds), a group per problem.
+    """Grouped bars (mean TFLOPS; whiskers span the timed rounds), a group per problem.
 
     Returns False (and writes nothing) when matplotlib is missing.
     """
@@ -101,18 +101,21 @@ def bar_chart(rows: list[Row], meta: dict[str, Any], path: Path, title: str) -> 
     except ImportError:
         return False
     groups = _by_problem(rows)
+    # One series per (kernel family, pipeline): "flash-attn BM128 BN64 w8" and
+    # "flash-attn BM128 BN128 w8" share a colour across problems.
+    family = lambda r: r.kernel.split()[0]  # noqa: E731
     series: list[tuple[str, str]] = []
     for r in rows:
-        key = (r.kernel, r.pipeline)
+        key = (family(r), r.pipeline)
         if key not in series:
             series.append(key)
     n = len(series)
     width = 0.8 / max(n, 1)
-    fig, ax = plt.subplots(figsize=(max(8, 1.2 * len(groups) * max(n, 1) * 0.5), 5))
-    for j, (kernel, pipeline) in enumerate(series):
+    fig, ax = plt.subplots(figsize=(min(16.0, max(8.0, 0.22 * len(groups) * n + 2)), 5))
+    for j, (fam, pipeline) in enumerate(series):
         xs, ys, lo, hi = [], [], [], []
         for g, (problem, group) in enumerate(groups.items()):
-            r = next((x for x in group if x.kernel == kernel and x.pipeline == pipeline), None)
+            r = next((x for x in group if family(x) == fam and x.pipeline == pipeline), None)
             if r is None or not r.tflops:
                 continue
             m = r.mean_tflops()
@@ -120,13 +123,13 @@ def bar_chart(rows: list[Row], meta: dict[str, Any], path: Path, title: str) -> 
             ys.append(m)
             lo.append(m - min(r.tflops))
             hi.append(max(r.tflops) - m)
-        label = pipeline if kernel == pipeline else f"{kernel} · {pipeline}"
+        label = pipeline if fam == pipeline else f"{fam} · {pipeline}"
         ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=label)
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels(list(groups), rotation=20, ha="right", fontsize=8)
     ax.set_ylabel("TFLOPS")
     ax.set_title(f"{title} — {meta.get('device', '')}", fontsize=10)
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
