@@ -59,6 +59,10 @@ TRITON_PLUGIN_API mlir::triton::plugin::PluginInfo *tritonGetPluginInfo() {
   static mlir::triton::plugin::PassInfo passes[] = {
       {autopipe::docs::printSchedule.argument, AUTOPIPE_VERSION,
        addPass<autopipe::docs::printSchedule>, registerPasses},
+      {autopipe::docs::warpPipelineRegions.argument, AUTOPIPE_VERSION,
+       addPass<autopipe::docs::warpPipelineRegions>, registerPasses},
+      {autopipe::docs::lowerWarpPipeline.argument, AUTOPIPE_VERSION,
+       addPass<autopipe::docs::lowerWarpPipeline>, registerPasses},
   };
   static_assert(std::size(passes) == std::size(autopipe::docs::allPasses),
                 "every pass of PassDocs.h needs an entry in the plugin table");

@@ -25,6 +25,9 @@ struct Entry {
 
 const Entry kEntries[] = {
     {docs::printSchedule, [] { return createPrintSchedulePass(); }},
+    {docs::warpPipelineRegions,
+     [] { return createWarpPipelineRegionsPass(); }},
+    {docs::lowerWarpPipeline, [] { return createLowerWarpPipelinePass(); }},
 };
 } // namespace
 

@@ -36,9 +36,40 @@ inline constexpr PassRecord printSchedule = {
     "every scf.for and reject schedules that break a dependency",
     printScheduleOptions, std::size(printScheduleOptions)};
 
+inline constexpr PassOptionDoc warpPipelineRegionsOptions[] = {
+    {"remarks", "bool", "false",
+     "Also emit one remark per converted loop listing its stages and "
+     "priorities."},
+};
+
+inline constexpr PassRecord warpPipelineRegions = {
+    "autopipe-warp-pipeline-regions",
+    "AMD warp pipeline: turn the ops between warp-pipeline border markers of "
+    "each scf.for into labelled scf.execute_region stages (replaces Triton's "
+    "tritonamdgpu-warp-pipeline) and reject ops that need a CTA barrier "
+    "inside a stage",
+    warpPipelineRegionsOptions, std::size(warpPipelineRegionsOptions)};
+
+inline constexpr PassOptionDoc lowerWarpPipelineOptions[] = {
+    {"warps-per-group", "int", "4",
+     "Warps in one warp group (the groups leap-frog one stage apart)."},
+    {"remarks", "bool", "false",
+     "Emit one remark per lowered loop: warp groups, and for each stage "
+     "boundary whether it carries an LDS fence and why."},
+};
+
+inline constexpr PassRecord lowerWarpPipeline = {
+    "autopipe-lower-warp-pipeline",
+    "AMD warp pipeline: inline the stages of pipelined loops and emit the "
+    "leap-frog schedule (warp-group cond_barriers, a barrier per stage "
+    "boundary, s_setprio, LDS fences only where Allocation analysis finds a "
+    "dependency); replaces Triton's convert-warp-pipeline",
+    lowerWarpPipelineOptions, std::size(lowerWarpPipelineOptions)};
+
 /// Every pass, in registration order. The plugin's pass table must list the
 /// same passes (checked there at compile time).
-inline constexpr const PassRecord *allPasses[] = {&printSchedule};
+inline constexpr const PassRecord *allPasses[] = {
+    &printSchedule, &warpPipelineRegions, &lowerWarpPipeline};
 
 } // namespace mlir::autopipe::docs
 

@@ -63,6 +63,15 @@ struct PrintScheduleOptions {
 std::unique_ptr<Pass> createPrintSchedulePass();
 std::unique_ptr<Pass> createPrintSchedulePass(const PrintScheduleOptions &);
 
+//===----------------------------------------------------------------------===//
+// AMD warp pipeline (see lib/WarpPipelineRegions.cpp, lib/LowerWarpPipeline.cpp)
+//===----------------------------------------------------------------------===//
+
+/// `autopipe-warp-pipeline-regions`: border markers -> stage regions.
+std::unique_ptr<Pass> createWarpPipelineRegionsPass();
+/// `autopipe-lower-warp-pipeline`: stage regions -> leap-frog schedule.
+std::unique_ptr<Pass> createLowerWarpPipelinePass();
+
 } // namespace mlir::autopipe
 
 #endif // TRITON_AUTOPIPE_PASSES_H

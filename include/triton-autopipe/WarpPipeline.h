@@ -1,0 +1,81 @@
+//===- WarpPipeline.h - shared pieces of the AMD warp-pipeline passes -*- C++ -*-===//
+//
+// Attribute names of Triton 3.9's AMD warp-pipeline IR (Gluon's
+// `gl.amd.warp_pipeline_stage`), and the check both of our warp-pipeline
+// passes run on the ops of a stage: an op that needs a CTA-wide barrier of its
+// own cannot live inside a stage, because its barrier would pair with a stage
+// boundary barrier of the other warp group and break the leap-frog schedule.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TRITON_AUTOPIPE_WARPPIPELINE_H
+#define TRITON_AUTOPIPE_WARPPIPELINE_H
+
+#include "triton/Analysis/Allocation.h"
+
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::autopipe::warp_pipeline {
+
+/// On a `rocdl.sched.barrier` border marker: label of the stage it closes.
+inline constexpr llvm::StringLiteral kBorderAttr = "triton.warp_pipeline.border";
+/// On a border marker or a stage region: the stage's `s_setprio` priority.
+inline constexpr llvm::StringLiteral kPriorityAttr =
+    "triton.warp_pipeline.priority";
+/// On a stage `scf.execute_region`: the stage label.
+inline constexpr llvm::StringLiteral kStageRegionAttr = "triton.warp_pipeline.stage";
+/// On an `scf.for` whose body is a sequence of stage regions.
+inline constexpr llvm::StringLiteral kPipelinedForAttr =
+    "triton.warp_pipeline.pipelined_for";
+/// On an `scf.for` our lowering has turned into a leap-frog schedule.
+inline constexpr llvm::StringLiteral kLoweredAttr =
+    "autopipe.warp_pipeline.lowered";
+
+/// Ops that are a CTA-wide barrier or wait by themselves.
+inline bool isBarrierLike(Operation *op) {
+  llvm::StringRef n = op->getName().getStringRef();
+  return n == "ttg.barrier" || n == "gpu.barrier" || n == "rocdl.s.barrier" ||
+         n == "rocdl.barrier" || n == "ttg.async_wait" ||
+         n == "amdg.async_wait" || n == "amdg.async_tdm_wait";
+}
+
+/// Barrier ops proper (as opposed to waits on asynchronous copies).
+inline bool isBarrierOp(Operation *op) {
+  llvm::StringRef n = op->getName().getStringRef();
+  return n == "ttg.barrier" || n == "gpu.barrier" || n == "rocdl.s.barrier" ||
+         n == "rocdl.barrier";
+}
+
+/// Why `op`, placed inside a warp-pipeline stage, needs a CTA-wide barrier of
+/// its own; nullopt if it does not. `alloc` (may be null) is Triton's shared
+/// memory allocation of the enclosing function: an op with a scratch buffer
+/// (layout conversion through LDS, reduction or scan across warps, ...) is
+/// synchronized by Membar with barriers around it.
+inline std::optional<std::string> needsOwnBarrier(Operation *op,
+                                                  Allocation *alloc) {
+  llvm::StringRef n = op->getName().getStringRef();
+  if (n == "scf.for" || n == "scf.while")
+    return std::string("a nested loop (its body would need its own barriers "
+                       "and breaks the barrier count of the schedule)");
+  if (isBarrierLike(op))
+    return std::string("an explicit barrier or wait");
+  if (n == "tt.call")
+    return std::string("a call (the callee may synchronize the CTA)");
+  if (alloc && alloc->getBufferId(op) != Allocation::InvalidBufferId) {
+    std::string what = n == "ttg.convert_layout"
+                           ? "a layout conversion through shared memory"
+                       : n == "tt.reduce" ? "a reduction across warps"
+                       : n == "tt.scan"   ? "a scan across warps"
+                                          : "an op with a shared-memory "
+                                            "scratch buffer";
+    return what + " (Membar puts CTA-wide barriers around it)";
+  }
+  return std::nullopt;
+}
+
+} // namespace mlir::autopipe::warp_pipeline
+
+#endif // TRITON_AUTOPIPE_WARPPIPELINE_H
