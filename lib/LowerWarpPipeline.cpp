@@ -291,8 +291,10 @@ struct LowerWarpPipelinePass
         }
 
     std::string concurrent;
+    // Nearest dependencies first, so the reason given is the closest one.
     for (unsigned s = 0; s < n; ++s)
-      for (unsigned t = 0; t < n; ++t) {
+      for (unsigned dist = 1; dist <= n; ++dist) {
+        unsigned t = (s + dist) % n;
         const Access *hit[2] = {nullptr, nullptr};
         for (const Access &a : accesses[s]) {
           for (const Access &c : accesses[t])
@@ -306,9 +308,7 @@ struct LowerWarpPipelinePass
         }
         if (!hit[0])
           continue;
-        unsigned d = (t + n - s) % n;
-        if (d == 0)
-          d = n;
+        unsigned d = dist;
         unsigned window = numGroups > 1 ? d - 1 : d;
         if (window == 0) {
           concurrent += " '" + label(s) + "'/'" + label(t) + "' on " +
