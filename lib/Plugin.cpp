@@ -59,6 +59,8 @@ TRITON_PLUGIN_API mlir::triton::plugin::PluginInfo *tritonGetPluginInfo() {
   static mlir::triton::plugin::PassInfo passes[] = {
       {autopipe::docs::printSchedule.argument, AUTOPIPE_VERSION,
        addPass<autopipe::docs::printSchedule>, registerPasses},
+      {autopipe::docs::scheduleLoops.argument, AUTOPIPE_VERSION,
+       addPass<autopipe::docs::scheduleLoops>, registerPasses},
       {autopipe::docs::warpPipelineRegions.argument, AUTOPIPE_VERSION,
        addPass<autopipe::docs::warpPipelineRegions>, registerPasses},
       {autopipe::docs::lowerWarpPipeline.argument, AUTOPIPE_VERSION,

@@ -25,6 +25,7 @@ struct Entry {
 
 const Entry kEntries[] = {
     {docs::printSchedule, [] { return createPrintSchedulePass(); }},
+    {docs::scheduleLoops, [] { return createScheduleLoopsPass(); }},
     {docs::warpPipelineRegions,
      [] { return createWarpPipelineRegionsPass(); }},
     {docs::lowerWarpPipeline, [] { return createLowerWarpPipelinePass(); }},

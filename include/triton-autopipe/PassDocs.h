@@ -36,6 +36,28 @@ inline constexpr PassRecord printSchedule = {
     "every scf.for and reject schedules that break a dependency",
     printScheduleOptions, std::size(printScheduleOptions)};
 
+inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
+    {"num-stages", "int", "3",
+     "Number of pipeline stages (the kernel's num_stages); a loop's "
+     "tt.num_stages attribute overrides it."},
+    {"schedule", "string", "auto",
+     "default | attention-a | attention-b | auto (attention-a for "
+     "attention-like loops when num_stages >= 4, else default)."},
+    {"remarks", "bool", "true",
+     "Emit one remark per loop: the schedule chosen and why, or why the loop "
+     "was left as is."},
+    {"output", "string", "",
+     "Also write those lines as text: '-' for stderr, or a file path "
+     "(appended to)."},
+};
+
+inline constexpr PassRecord scheduleLoops = {
+    "autopipe-schedule-loops",
+    "Assign pipeline stages and clusters to the ops of every innermost scf.for "
+    "(our latency model; default and attention computation-pipelining "
+    "schedules), written as loop.stage/loop.cluster for the pipeliner",
+    scheduleLoopsOptions, std::size(scheduleLoopsOptions)};
+
 inline constexpr PassOptionDoc warpPipelineRegionsOptions[] = {
     {"remarks", "bool", "false",
      "Also emit one remark per converted loop listing its stages and "
@@ -69,7 +91,7 @@ inline constexpr PassRecord lowerWarpPipeline = {
 /// Every pass, in registration order. The plugin's pass table must list the
 /// same passes (checked there at compile time).
 inline constexpr const PassRecord *allPasses[] = {
-    &printSchedule, &warpPipelineRegions, &lowerWarpPipeline};
+    &printSchedule, &scheduleLoops, &warpPipelineRegions, &lowerWarpPipeline};
 
 } // namespace mlir::autopipe::docs
 

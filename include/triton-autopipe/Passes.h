@@ -64,6 +64,15 @@ std::unique_ptr<Pass> createPrintSchedulePass();
 std::unique_ptr<Pass> createPrintSchedulePass(const PrintScheduleOptions &);
 
 //===----------------------------------------------------------------------===//
+// autopipe-schedule-loops
+//===----------------------------------------------------------------------===//
+
+/// Our loop scheduler: latency model, stage/cluster assignment (default and
+/// attention schedules); writes loop.stage/loop.cluster and
+/// tt.scheduled_max_stage (see lib/ScheduleLoops.cpp for the options).
+std::unique_ptr<Pass> createScheduleLoopsPass();
+
+//===----------------------------------------------------------------------===//
 // AMD warp pipeline (see lib/WarpPipelineRegions.cpp, lib/LowerWarpPipeline.cpp)
 //===----------------------------------------------------------------------===//
 

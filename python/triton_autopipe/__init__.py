@@ -13,6 +13,8 @@ or from Python::
 
 Environment: ``TRITON_AUTOPIPE=1`` enables at start-up,
 ``TRITON_AUTOPIPE_EXPLAIN=1`` prints every loop's schedule to stderr,
+``TRITON_AUTOPIPE_SCHEDULE=auto|default|attention-a|attention-b|triton``
+picks the loop schedule,
 ``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
 """
 from __future__ import annotations
@@ -32,10 +34,13 @@ def _truthy(value: Optional[str]) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def enable(explain: Optional[bool] = None) -> None:
+def enable(explain: Optional[bool] = None, schedule: Optional[str] = None) -> None:
     """Install our stages hook (chained after any hook already installed) and
     load the plugin. ``explain`` prints each loop's schedule to stderr (default:
-    ``TRITON_AUTOPIPE_EXPLAIN``). Calling it again replaces the settings."""
+    ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
+    ``default``, ``attention-a``, ``attention-b`` or ``triton`` (Triton's own
+    scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``). Calling it again
+    replaces the settings."""
     global _hook
     from triton import knobs
 
@@ -45,11 +50,13 @@ def enable(explain: Optional[bool] = None) -> None:
 
     if explain is None:
         explain = _truthy(os.environ.get("TRITON_AUTOPIPE_EXPLAIN"))
+    if schedule is None:
+        schedule = os.environ.get("TRITON_AUTOPIPE_SCHEDULE", "").strip() or "auto"
     plugin.load()
     previous = knobs.runtime.add_stages_inspection_hook
     if _hook is not None and previous is _hook:
         previous = _hook.previous
-    _hook = AutopipeHook(Settings(explain=bool(explain)), previous)
+    _hook = AutopipeHook(Settings(explain=bool(explain), schedule=schedule), previous)
     knobs.runtime.add_stages_inspection_hook = _hook
 
 

@@ -1,12 +1,14 @@
 """Our ``make_ttgir`` pass lists for the CUDA (sm80, sm90) and HIP (gfx942,
 gfx950) backends of Triton 3.9.
 
-Each list is data: named steps, each adding passes to a pass manager. Today the
-lists reproduce Triton 3.9's ``make_ttgir`` exactly, plus
-``autopipe-print-schedule`` right after loop scheduling (the last point where
-the schedule is on the IR: the pipeliner consumes the ``loop.stage`` /
-``loop.cluster`` attributes). Later passes of ours replace steps here, by name,
-in one place: :data:`SCHEDULING_STEPS`.
+Each list is data: named steps, each adding passes to a pass manager. The
+lists follow Triton 3.9's ``make_ttgir``, except that loop scheduling is ours
+(``autopipe-schedule-loops`` in place of Triton's assign-latencies +
+schedule-loops; ``Settings(schedule="triton")`` keeps Triton's), followed by
+``autopipe-print-schedule`` (the last point where the schedule is on the IR:
+the pipeliner consumes the ``loop.stage`` / ``loop.cluster`` attributes).
+Later passes of ours replace steps here, by name, in one place:
+:data:`SCHEDULING_STEPS`.
 
 >>> steps = cuda_steps(options, 90, Settings())
 >>> [s.name for s in steps][-6:]
@@ -23,11 +25,21 @@ from . import plugin
 SCHEDULING_STEPS = ("assign_latencies", "schedule_loops", "print_schedule", "pipeline")
 
 
+#: Values of ``Settings.schedule`` / ``TRITON_AUTOPIPE_SCHEDULE``: ours
+#: (``autopipe-schedule-loops``) or ``triton`` (Triton's own scheduler).
+SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """What the user asked for; part of Triton's compile cache key."""
 
     explain: bool = False
+    schedule: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"triton-autopipe: unknown schedule {self.schedule!r}; expected one of {SCHEDULES}")
 
     def key(self) -> str:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
@@ -37,6 +49,14 @@ class Settings:
 class Step:
     name: str
     add: Callable[[Any, bool], None]  # add(pm, dump_enabled)
+
+
+def _schedule_loops(settings: Settings, num_stages: int) -> Step:
+    """Our scheduler in place of Triton's assign-latencies + schedule-loops."""
+    opts: dict[str, object] = {"num-stages": num_stages, "schedule": settings.schedule, "remarks": False}
+    if settings.explain:
+        opts["output"] = "-"
+    return Step("schedule_loops", lambda pm, dump: plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, opts))
 
 
 def _print_schedule(settings: Settings) -> Step:
@@ -82,8 +102,11 @@ def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
     add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
     add("combine_tensor_select_and_if", lambda pm, dump: ttgpuir.add_combine_tensor_select_and_if(pm))
     add("hopper_warpspec", lambda pm, dump: nvidia.passes.hopper.add_hopper_warpspec(pm, opt.num_stages, dump))
-    add("assign_latencies", lambda pm, dump: ttgpuir.add_assign_latencies(pm, opt.num_stages))
-    add("schedule_loops", lambda pm, dump: ttgpuir.add_schedule_loops(pm))
+    if settings.schedule == "triton":
+        add("assign_latencies", lambda pm, dump: ttgpuir.add_assign_latencies(pm, opt.num_stages))
+        add("schedule_loops", lambda pm, dump: ttgpuir.add_schedule_loops(pm))
+    else:
+        s.append(_schedule_loops(settings, opt.num_stages))
     s.append(_print_schedule(settings))
     add("pipeline", lambda pm, dump: ttgpuir.add_pipeline(pm, opt.num_stages, dump))
     add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
@@ -148,7 +171,10 @@ def hip_steps(options, settings: Settings) -> tuple[list[Step], list[Step]]:
     use_async_copy = amdc.is_async_copy_enabled(options.base_arch)
     use_block_pingpong = amdc.is_pingpong_schedule_enabled(options.arch, use_async_copy)
     add("optimize_descriptor_encoding", lambda pm, dump: amdg.add_optimize_descriptor_encoding(pm))
-    add("schedule_loops", lambda pm, dump: amdg.add_schedule_loops(pm, options.num_stages))
+    if settings.schedule == "triton":
+        add("schedule_loops", lambda pm, dump: amdg.add_schedule_loops(pm, options.num_stages))
+    else:
+        s.append(_schedule_loops(settings, options.num_stages))
     s.append(_print_schedule(settings))
     add("pipeline", lambda pm, dump: amdg.add_pipeline(pm, use_async_copy, use_block_pingpong))
     if use_async_copy:

@@ -15,6 +15,7 @@ _loaded: str | None = None
 #: Names of the passes the plugin registers (Triton exposes each as
 #: ``passes.plugin.add_<name>``).
 PRINT_SCHEDULE = "autopipe-print-schedule"
+SCHEDULE_LOOPS = "autopipe-schedule-loops"
 
 
 def library_path() -> Path:

@@ -1,0 +1,571 @@
+//===- ScheduleLoops.cpp - our loop scheduler (stage/cluster assignment) ---===//
+//
+// `autopipe-schedule-loops` replaces Triton 3.9's `tritongpu-assign-latencies`
+// + `tritongpu-schedule-loops` (and, on AMD, `tritonamdgpu-schedule-loops`).
+// It writes the schedule as data, in the form Triton's pipeliners consume:
+// `loop.stage` / `loop.cluster` on ops and `tt.scheduled_max_stage` on the
+// loop (see Schedule.h), plus `autopipe.schedule = "<kind>"` on the loop.
+//
+// Latency model (per target):
+//   - long-latency ops are the loads that feed an MMA operand (tt.dot,
+//     ttng.warp_group_dot, tt.dot_scaled) in the same iteration: on CUDA a
+//     tt.load that can become an async copy (cp.async: Triton's
+//     canBeConvertedToAsyncLoad), or a tensor-descriptor load that can become a
+//     TMA copy (sm90); on HIP every tt.load / descriptor load feeding an MMA
+//     (the AMD stream pipeliner decides direct-to-LDS vs. registers);
+//   - such a load gets num_stages - 1 stages of latency: it is issued in stage
+//     0, its MMA runs in stage num_stages - 1;
+//   - num_stages comes from the pass option (the kernel's num_stages) unless
+//     the loop carries `tt.num_stages`;
+//   - an op carrying `autopipe.stage = N : i32` is pinned to stage N (its
+//     dependencies follow it); N must be below the number of stages.
+//
+// Schedules:
+//   default      loads and their address math in stage 0 (last cluster: the
+//                body issues the next iterations' loads after the MMA),
+//                loop-carried producers of stage-s ops in stage s+1 just before
+//                them (pointer increments), everything else in the last stage.
+//   attention-a  (loops where an MMA result flows through softmax-like ops into
+//                a second MMA, K and V loaded in the loop; Triton #5185)
+//                loadK 0, loadV 1, first MMA 2, everything else 3; body order
+//                MMA0(i+1), softmax(i), mul(i), MMA1(i), loadK(i+3), loadV(i+2).
+//   attention-b  loadK 0, loadV 1, second MMA 3, the rest 2; body order
+//                MMA0(i+1), MMA1(i), softmax(i+1), mul(i+1), loadK(i+3),
+//                loadV(i+2).
+//   auto         attention-like loops get attention-a when num_stages >= 4 (a
+//                deep pipeline was asked for and the four stages fit), else
+//                default; other loops get default. The remark says which and
+//                why.
+// On HIP only anchor ops (loads, MMAs) are scheduled, the form Triton's AMD
+// pipeliner expects (it places their dependencies itself); attention schedules
+// are CUDA-only for now and fall back to default there, with a remark.
+//
+// Safety: loops that are not innermost, already scheduled, unsafe to pipeline
+// (barriers, loop-carried distance > 1), with num_stages <= 1, or without a
+// pipelinable load are left untouched with a remark naming the loop and the
+// reason; a computed schedule is checked with verifySchedule (Schedule.h) and
+// dropped, with a remark, if it would break a dependency.
+//
+// Options:
+//   num-stages (int, 3)          default number of stages (kernel num_stages);
+//   schedule   (string, "auto")  default | attention-a | attention-b | auto;
+//   remarks    (bool, true)      one remark per loop: the schedule chosen and
+//                                why, or why the loop was left as is;
+//   output     (string, "")      also write those lines to "-" (stderr) or a
+//                                file (appended).
+//
+//===----------------------------------------------------------------------===//
+#include "triton-autopipe/PassDocs.h"
+#include "triton-autopipe/Passes.h"
+#include "triton-autopipe/Schedule.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "triton/Analysis/AxisInfo.h"
+#include "triton/Dialect/Triton/IR/Dialect.h"
+#include "triton/Dialect/TritonGPU/IR/Dialect.h"
+#include "triton/Dialect/TritonGPU/Transforms/PipeliningUtility.h"
+#include "triton/Dialect/TritonGPU/Transforms/Schedule.h"
+#include "triton/Dialect/TritonGPU/Transforms/Utility.h"
+
+using namespace mlir;
+using namespace mlir::autopipe;
+namespace tt = mlir::triton;
+
+namespace {
+
+constexpr const char *kPinAttr = "autopipe.stage";
+constexpr const char *kKindAttr = "autopipe.schedule";
+
+enum class Kind { Default, AttentionA, AttentionB, Auto };
+
+std::optional<Kind> parseKind(StringRef s) {
+  return llvm::StringSwitch<std::optional<Kind>>(s)
+      .Case("default", Kind::Default)
+      .Case("attention-a", Kind::AttentionA)
+      .Case("attention-b", Kind::AttentionB)
+      .Case("auto", Kind::Auto)
+      .Default(std::nullopt);
+}
+
+StringRef kindName(Kind k) {
+  switch (k) {
+  case Kind::Default:
+    return "default";
+  case Kind::AttentionA:
+    return "attention-a";
+  case Kind::AttentionB:
+    return "attention-b";
+  case Kind::Auto:
+    return "auto";
+  }
+  return "?";
+}
+
+bool isMMA(Operation *op) { return isa<tt::DotOpInterface>(op); }
+bool isLoad(Operation *op) {
+  return isa<tt::LoadOp>(op) || tt::isTMALoad(op);
+}
+
+/// Top-level ops of `body` that `value` depends on within one iteration
+/// (block arguments end the walk: they come from the previous iteration or
+/// from outside the loop).
+SetVector<Operation *> sameIterationSlice(Block *body, Value value) {
+  SetVector<Operation *> slice;
+  SmallVector<Value> work{value};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      continue;
+    Operation *top = body->findAncestorOpInBlock(*def);
+    if (!top || !slice.insert(top))
+      continue;
+    top->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        work.push_back(operand);
+    });
+  }
+  return slice;
+}
+
+/// What the scheduler found in one loop.
+struct LoopAnalysis {
+  /// Pipelinable loads with the MMA operand they feed (0: A, 1: B).
+  llvm::MapVector<Operation *, std::pair<Operation *, unsigned>> loads;
+  SmallVector<Operation *> mmas;
+  /// For attention-like loops: the two MMAs and the K and V loads.
+  Operation *mma0 = nullptr, *mma1 = nullptr, *loadK = nullptr,
+            *loadV = nullptr;
+  bool isAttention() const { return mma0 && mma1 && loadK && loadV; }
+};
+
+class LoopScheduler {
+public:
+  LoopScheduler(scf::ForOp loop, bool isHip, int defaultStages,
+                tt::ModuleAxisInfoAnalysis &axisInfo)
+      : loop(loop), body(loop.getBody()), isHip(isHip),
+        defaultStages(defaultStages), axisInfo(axisInfo) {}
+
+  /// Schedules the loop; returns the remark to emit. `scheduled` tells whether
+  /// the IR was changed.
+  std::string run(Kind requested, bool &scheduled, bool &error);
+
+private:
+  bool canPipelineLoad(Operation *load);
+  LoopAnalysis analyze();
+  Kind choose(Kind requested, const LoopAnalysis &a, int numStages,
+              std::string &why);
+  void buildDefault(tt::CoarseSchedule &s, const LoopAnalysis &a, int S);
+  void buildAttention(tt::CoarseSchedule &s, const LoopAnalysis &a, Kind k);
+  void scheduleLoopCarriedProducers(tt::CoarseSchedule &s);
+  void scheduleRemaining(tt::CoarseSchedule &s, int stage,
+                         tt::CoarseSchedule::Cluster cluster);
+  LogicalResult applyPins(tt::CoarseSchedule &s, int numStages,
+                          std::string &error);
+
+  scf::ForOp loop;
+  Block *body;
+  bool isHip;
+  int defaultStages;
+  tt::ModuleAxisInfoAnalysis &axisInfo;
+};
+
+bool LoopScheduler::canPipelineLoad(Operation *op) {
+  if (isHip)
+    return true;
+  if (auto load = dyn_cast<tt::LoadOp>(op))
+    return tt::canBeConvertedToAsyncLoad(load, axisInfo);
+  return tt::canPipelineTMALoad(op);
+}
+
+LoopAnalysis LoopScheduler::analyze() {
+  LoopAnalysis a;
+  for (Operation &op : body->without_terminator())
+    if (isMMA(&op))
+      a.mmas.push_back(&op);
+  for (Operation *mma : a.mmas) {
+    for (unsigned idx : {0u, 1u}) {
+      for (Operation *dep : sameIterationSlice(body, mma->getOperand(idx))) {
+        if (!isLoad(dep) || a.loads.contains(dep) || !canPipelineLoad(dep))
+          continue;
+        // A load whose address depends on another load of this iteration
+        // (indirection) is not ours to pipeline yet.
+        bool indirect = false;
+        for (Value operand : dep->getOperands())
+          for (Operation *addrDep : sameIterationSlice(body, operand))
+            indirect |= isLoad(addrDep);
+        if (!indirect)
+          a.loads.insert({dep, {mma, idx}});
+      }
+    }
+  }
+  // Attention: MMA1's A operand is computed from MMA0's result in the same
+  // iteration; K feeds MMA0's B operand, V feeds MMA1's B operand.
+  for (Operation *m1 : a.mmas)
+    for (Operation *m0 : a.mmas) {
+      if (m0 == m1 || a.mma1)
+        continue;
+      if (!sameIterationSlice(body, m1->getOperand(0)).contains(m0))
+        continue;
+      Operation *k = nullptr, *v = nullptr;
+      for (auto &[load, use] : a.loads) {
+        if (use.first == m0 && use.second == 1)
+          k = load;
+        if (use.first == m1 && use.second == 1)
+          v = load;
+      }
+      if (k && v) {
+        a.mma0 = m0;
+        a.mma1 = m1;
+        a.loadK = k;
+        a.loadV = v;
+      }
+    }
+  return a;
+}
+
+Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
+                           int numStages, std::string &why) {
+  bool attention = a.isAttention();
+  if (requested == Kind::Auto) {
+    if (!attention) {
+      why = "auto: no MMA -> softmax -> MMA chain with K/V loads, so default";
+      return Kind::Default;
+    }
+    if (isHip) {
+      why = "auto: attention-like, but attention schedules are CUDA-only for "
+            "now, so default";
+      return Kind::Default;
+    }
+    if (numStages >= 4) {
+      why = "auto: attention-like and num_stages >= 4, so attention-a (K, V "
+            "and the first MMA one iteration ahead of softmax)";
+      return Kind::AttentionA;
+    }
+    why = "auto: attention-like but num_stages < 4 (the attention schedules "
+          "use 4 stages), so default";
+    return Kind::Default;
+  }
+  if (requested == Kind::AttentionA || requested == Kind::AttentionB) {
+    if (!attention) {
+      why = (kindName(requested) +
+             " requested, but the loop has no MMA -> softmax -> MMA chain "
+             "with K/V loads; using default")
+                .str();
+      return Kind::Default;
+    }
+    if (isHip) {
+      why = (kindName(requested) +
+             " requested, but attention schedules are CUDA-only for now; "
+             "using default")
+                .str();
+      return Kind::Default;
+    }
+    why = (kindName(requested) + " requested").str();
+    return requested;
+  }
+  why = "default requested";
+  return Kind::Default;
+}
+
+void LoopScheduler::buildDefault(tt::CoarseSchedule &s, const LoopAnalysis &a,
+                                 int S) {
+  // Cluster order = order in the pipelined body: MMAs and their operands
+  // first, then the loads for future iterations.
+  tt::CoarseSchedule::Cluster mmaCluster = s.clusters.newAtBack();
+  tt::CoarseSchedule::Cluster loadCluster = s.clusters.newAtBack();
+  for (auto &[load, use] : a.loads) {
+    s.insert(load, 0, loadCluster);
+    s.insertIfAbsent(use.first, S - 1, mmaCluster);
+  }
+}
+
+void LoopScheduler::buildAttention(tt::CoarseSchedule &s, const LoopAnalysis &a,
+                                   Kind k) {
+  auto c0 = s.clusters.newAtBack(); // MMA0 (stage 2)
+  auto c1 = s.clusters.newAtBack(); // A: softmax+MMA1 (3); B: MMA1 (3)
+  auto c2 = s.clusters.newAtBack(); // B: softmax (2)
+  auto cK = s.clusters.newAtBack(); // loadK (0)
+  auto cV = s.clusters.newAtBack(); // loadV (1)
+  s.insert(a.loadK, 0, cK);
+  s.insert(a.loadV, 1, cV);
+  s.insert(a.mma0, 2, c0);
+  s.insert(a.mma1, 3, c1);
+  // Address and mask math goes with its load...
+  s.insertDepsOfOp(a.loadK, 0, cK, /*includeArg=*/false);
+  s.insertDepsOfOp(a.loadV, 1, cV, /*includeArg=*/false);
+  // ...and the K / V operand chains (local_alloc, trans, convert) with their
+  // MMA.
+  for (Operation *op : sameIterationSlice(body, a.mma0->getOperand(1)))
+    s.insertIfAbsent(op, 2, c0);
+  for (Operation *op : sameIterationSlice(body, a.mma1->getOperand(1)))
+    s.insertIfAbsent(op, 3, c1);
+  if (k == Kind::AttentionA) {
+    // Softmax and the accumulator rescale go with MMA1 in stage 3, in body
+    // order before it (same cluster).
+    tt::scheduleDependencies(loop, s);
+    return;
+  }
+  // Attention B: loop-carried producers (pointer increments) first, right
+  // before the loads that use them; then everything else (softmax, the
+  // rescale of the accumulator, P's conversion) runs one iteration ahead of
+  // MMA1, in stage 2 after it.
+  scheduleLoopCarriedProducers(s);
+  for (Operation &op : body->without_terminator())
+    if (!s.contains(&op))
+      s.insert(&op, 2, c2);
+}
+
+void LoopScheduler::scheduleLoopCarriedProducers(tt::CoarseSchedule &s) {
+  // A value yielded to the next iteration and consumed there by an op of
+  // stage st runs in stage st + 1, in a cluster just before that op's
+  // cluster: same kernel iteration, producer first.
+  llvm::DenseMap<tt::CoarseSchedule::ClusterHash, tt::CoarseSchedule::Cluster>
+      before;
+  int numStages = s.getNumStages();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  for (Operation &op : body->without_terminator()) {
+    if (!s.contains(&op))
+      continue;
+    auto [stage, cluster] = s[&op];
+    if (stage == numStages - 1)
+      continue;
+    for (Value operand : getNestedOperands(&op)) {
+      auto arg = dyn_cast<BlockArgument>(operand);
+      if (!arg || arg.getOwner() != body || arg.getArgNumber() == 0)
+        continue;
+      Operation *def = yield.getOperand(arg.getArgNumber() - 1).getDefiningOp();
+      if (!def || body->findAncestorOpInBlock(*def) != def || s.contains(def))
+        continue;
+      auto hash = tt::CoarseSchedule::hashCluster(cluster);
+      if (!before.count(hash))
+        before[hash] = s.clusters.newBefore(cluster);
+      s.insert(def, stage + 1, before[hash]);
+      s.insertDepsOfOp(def, stage + 1, before[hash], /*includeArg=*/true,
+                       /*insertIfEarlier=*/true);
+    }
+  }
+}
+
+void LoopScheduler::scheduleRemaining(tt::CoarseSchedule &s, int stage,
+                                      tt::CoarseSchedule::Cluster cluster) {
+  // Unscheduled ops go to `stage`, in `cluster` or, if one of their producers
+  // of the same stage sits in a later cluster, in that producer's cluster.
+  for (Operation &op : body->without_terminator()) {
+    if (s.contains(&op))
+      continue;
+    tt::CoarseSchedule::Cluster chosen = cluster;
+    for (Value operand : getNestedOperands(&op)) {
+      Operation *def = operand.getDefiningOp();
+      if (!def || body->findAncestorOpInBlock(*def) != def || !s.contains(def))
+        continue;
+      auto [defStage, defCluster] = s[def];
+      if (defStage == stage && s.clusters.isBefore(chosen, defCluster))
+        chosen = defCluster;
+    }
+    s.insert(&op, stage, chosen);
+  }
+}
+
+LogicalResult LoopScheduler::applyPins(tt::CoarseSchedule &s, int numStages,
+                                       std::string &error) {
+  for (Operation &op : body->without_terminator()) {
+    auto pin = op.getAttrOfType<IntegerAttr>(kPinAttr);
+    if (!pin)
+      continue;
+    int64_t stage = pin.getInt();
+    if (stage < 0 || stage >= numStages) {
+      error = ("'" + op.getName().getStringRef() + "' pins stage " +
+               Twine(stage) + " but the loop has " + Twine(numStages) +
+               " stages")
+                  .str();
+      return failure();
+    }
+    auto cluster = s.contains(&op) ? s[&op].second : s.clusters.begin();
+    s.insert(&op, static_cast<int>(stage), cluster);
+  }
+  return success();
+}
+
+std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
+  scheduled = false;
+  error = false;
+  for (Operation &op : body->without_terminator())
+    if (op.hasAttr(kStageAttr) || op.hasAttr(kClusterAttr))
+      return "already scheduled; left as is";
+  if (loop.getBody()
+          ->walk([](scf::ForOp) { return WalkResult::interrupt(); })
+          .wasInterrupted())
+    return "not an innermost loop (holds an scf.for); left as is";
+  bool barrier = loop.getBody()
+                     ->walk([](Operation *op) {
+                       return op->getName().getStringRef().ends_with("barrier")
+                                  ? WalkResult::interrupt()
+                                  : WalkResult::advance();
+                     })
+                     .wasInterrupted();
+  if (barrier || !tt::gpu::isSafeToPipeline(loop))
+    return "not safe to pipeline (GPU barrier, loop-carried distance > 1 or "
+           "outer loop); left as is";
+  int numStages = tt::getNumStagesOrDefault(loop, defaultStages);
+  if (numStages <= 1)
+    return "num_stages = " + std::to_string(numStages) +
+           ": nothing to pipeline; left as is";
+
+  LoopAnalysis a = analyze();
+  if (a.loads.empty())
+    return "no pipelinable load (no load feeding an MMA operand that can "
+           "become an async copy); left as is";
+
+  std::string why;
+  Kind kind = choose(requested, a, numStages, why);
+  int stages = (kind == Kind::Default) ? numStages : 4;
+  tt::CoarseSchedule s(stages);
+  if (kind == Kind::Default)
+    buildDefault(s, a, stages);
+  else
+    buildAttention(s, a, kind);
+
+  std::string pinError;
+  if (failed(applyPins(s, stages, pinError))) {
+    error = true;
+    return pinError;
+  }
+
+  if (!isHip) {
+    tt::scheduleDependencies(loop, s);
+    scheduleLoopCarriedProducers(s);
+    scheduleRemaining(s, stages - 1, s.clusters.begin());
+  }
+  s.serialize(loop);
+  OpBuilder b(loop);
+  loop->setAttr(kKindAttr, b.getStringAttr(kindName(kind)));
+
+  // Never hand a schedule that breaks a dependency to the expander.
+  SmallVector<ScheduleProblem> problems;
+  LoopSchedule check = readSchedule(loop, problems);
+  verifySchedule(check, problems);
+  if (!problems.empty()) {
+    for (Operation &op : body->without_terminator()) {
+      op.removeAttr(kStageAttr);
+      op.removeAttr(kClusterAttr);
+    }
+    loop->removeAttr(kMaxStageAttr);
+    loop->removeAttr(kKindAttr);
+    return (kindName(kind) + " schedule would break a dependency ('" +
+            problems.front().op->getName().getStringRef() + "' " +
+            problems.front().message + "); left as is")
+        .str();
+  }
+  scheduled = true;
+  std::string msg = (kindName(kind) + " schedule, " +
+                     Twine(check.maxStage + 1) + " stages, " +
+                     Twine(a.loads.size()) + " pipelined load(s) (" + why +
+                     ")")
+                        .str();
+  return msg;
+}
+
+struct ScheduleLoopsPass
+    : public PassWrapper<ScheduleLoopsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ScheduleLoopsPass)
+
+  ScheduleLoopsPass() = default;
+  ScheduleLoopsPass(const ScheduleLoopsPass &other) : PassWrapper(other) {}
+
+  StringRef getArgument() const final { return docs::scheduleLoops.argument; }
+  StringRef getDescription() const final {
+    return docs::scheduleLoops.summary;
+  }
+
+  Option<int> numStages{*this, docs::scheduleLoops.options[0].name,
+                        llvm::cl::desc(docs::scheduleLoops.options[0].description),
+                        llvm::cl::init(3)};
+  Option<std::string> schedule{
+      *this, docs::scheduleLoops.options[1].name,
+      llvm::cl::desc(docs::scheduleLoops.options[1].description),
+      llvm::cl::init("auto")};
+  Option<bool> remarks{*this, docs::scheduleLoops.options[2].name,
+                       llvm::cl::desc(docs::scheduleLoops.options[2].description),
+                       llvm::cl::init(true)};
+  Option<std::string> output{
+      *this, docs::scheduleLoops.options[3].name,
+      llvm::cl::desc(docs::scheduleLoops.options[3].description),
+      llvm::cl::init("")};
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<Kind> kind = parseKind(schedule);
+    if (!kind) {
+      module.emitError() << "autopipe-schedule-loops: unknown schedule '"
+                         << schedule
+                         << "' (expected default, attention-a, attention-b "
+                            "or auto)";
+      return signalPassFailure();
+    }
+    if (numStages < 1) {
+      module.emitError() << "autopipe-schedule-loops: num-stages must be >= 1, "
+                            "got "
+                         << static_cast<int>(numStages);
+      return signalPassFailure();
+    }
+    auto target = module->getAttrOfType<StringAttr>("ttg.target");
+    bool isHip = target && target.getValue().starts_with("hip:");
+
+    SmallVector<scf::ForOp> loops;
+    module.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    if (loops.empty())
+      return;
+    tt::ModuleAxisInfoAnalysis axisInfo(module);
+    unsigned ordinal = 0;
+    bool failedAny = false;
+    std::string report;
+    for (scf::ForOp loop : loops) {
+      LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages), axisInfo);
+      bool scheduled = false, error = false;
+      std::string msg = scheduler.run(*kind, scheduled, error);
+      std::string where = "loop at " + formatLocation(loop.getLoc());
+      ++ordinal;
+      if (error) {
+        loop.emitError() << "autopipe-schedule-loops: " << where << ": "
+                         << msg;
+        failedAny = true;
+        continue;
+      }
+      if (remarks)
+        loop.emitRemark() << "autopipe-schedule-loops: " << where << ": "
+                          << msg;
+      report += "autopipe-schedule-loops: " + where + ": " + msg + "\n";
+    }
+    if (!output.empty()) {
+      if (output == "-") {
+        llvm::errs() << report;
+      } else {
+        std::error_code ec;
+        llvm::raw_fd_ostream file(output, ec, llvm::sys::fs::OF_Append);
+        if (ec) {
+          module.emitError() << "autopipe-schedule-loops: cannot open output '"
+                             << output << "': " << ec.message();
+          return signalPassFailure();
+        }
+        file << report;
+      }
+    }
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> mlir::autopipe::createScheduleLoopsPass() {
+  return std::make_unique<ScheduleLoopsPass>();
+}

@@ -1,0 +1,75 @@
+// Computation pipelining of a flash-attention forward loop (sm90), Triton
+// issue #5185. K load feeds MMA0 (QK^T), softmax feeds MMA1 (PV), V load
+// feeds MMA1.
+//
+// Schedule A: loadK 0, loadV 1, MMA0 2, everything else 3. Body order:
+// MMA0(i+1) [cluster 0], softmax(i) + mul(i) + MMA1(i) [cluster 1],
+// loadK(i+3) [after its pointer increment], loadV(i+2).
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-a remarks=false},autopipe-print-schedule{remarks=false output=-})' \
+// RUN:   -o %t.a 2>&1 | FileCheck %s --check-prefix=SA
+// RUN: FileCheck %s --check-prefix=SA-IR < %t.a
+// SA:      4 stage(s) (tt.scheduled_max_stage = 3), 7 cluster(s), 26 op(s)
+// SA-NEXT:   stage 0 cluster 4  tt.load
+// SA-NEXT:   stage 2 cluster 0  ttg.local_alloc
+// SA-NEXT:   stage 2 cluster 0  ttng.warp_group_dot
+// SA-NEXT:   stage 3 cluster 1  tt.reduce
+// SA-NEXT:   stage 3 cluster 1  arith.mulf
+// SA-NEXT:   stage 3 cluster 1  arith.maxnumf
+// SA-NEXT:   stage 3 cluster 1  arith.mulf
+// SA-NEXT:   stage 3 cluster 1  tt.expand_dims
+// SA-NEXT:   stage 3 cluster 1  tt.broadcast
+// SA-NEXT:   stage 3 cluster 1  arith.subf
+// SA-NEXT:   stage 3 cluster 1  math.exp2
+// SA-NEXT:   stage 3 cluster 1  arith.subf
+// SA-NEXT:   stage 3 cluster 1  math.exp2
+// SA-NEXT:   stage 3 cluster 1  arith.mulf
+// SA-NEXT:   stage 3 cluster 1  tt.reduce
+// SA-NEXT:   stage 3 cluster 1  arith.addf
+// SA-NEXT:   stage 3 cluster 1  tt.expand_dims
+// SA-NEXT:   stage 3 cluster 1  tt.broadcast
+// SA-NEXT:   stage 3 cluster 1  arith.mulf
+// SA-NEXT:   stage 1 cluster 6  tt.load
+// SA-NEXT:   stage 3 cluster 1  ttg.local_alloc
+// SA-NEXT:   stage 3 cluster 1  arith.truncf
+// SA-NEXT:   stage 3 cluster 1  ttg.convert_layout
+// SA-NEXT:   stage 3 cluster 1  ttng.warp_group_dot
+// SA-NEXT:   stage 1 cluster 3  tt.addptr
+// SA-NEXT:   stage 2 cluster 5  tt.addptr
+// SA-IR: {autopipe.schedule = "attention-a", tt.scheduled_max_stage = 3 : i32}
+//
+// Schedule B: loadK 0, loadV 1, MMA1 3, the rest 2. Body order: MMA0(i+1)
+// [cluster 0], MMA1(i) [1], softmax(i+1) + mul(i+1) [2], loadK(i+3), loadV(i+2).
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b remarks=false},autopipe-print-schedule{remarks=false output=-})' \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=SB
+// SB:      4 stage(s) (tt.scheduled_max_stage = 3), 7 cluster(s), 26 op(s)
+// SB-NEXT:   stage 0 cluster 4  tt.load
+// SB-NEXT:   stage 2 cluster 0  ttg.local_alloc
+// SB-NEXT:   stage 2 cluster 0  ttng.warp_group_dot
+// SB-NEXT:   stage 2 cluster 2  tt.reduce
+// SB-COUNT-15: stage 2 cluster 2
+// SB-NEXT:   stage 1 cluster 6  tt.load
+// SB-NEXT:   stage 3 cluster 1  ttg.local_alloc
+// SB-NEXT:   stage 2 cluster 2  arith.truncf
+// SB-NEXT:   stage 2 cluster 2  ttg.convert_layout
+// SB-NEXT:   stage 3 cluster 1  ttng.warp_group_dot
+// SB-NEXT:   stage 1 cluster 3  tt.addptr
+// SB-NEXT:   stage 2 cluster 5  tt.addptr
+//
+// auto: attention-like, but num_stages 3 < 4 -> default; with 4 -> A.
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir -p 'builtin.module(autopipe-schedule-loops{num-stages=3})' -o /dev/null 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=AUTO3
+// AUTO3: default schedule, 3 stages, 2 pipelined load(s) (auto: attention-like but num_stages < 4 (the attention schedules use 4 stages), so default)
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir -p 'builtin.module(autopipe-schedule-loops{num-stages=4})' -o /dev/null 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=AUTO4
+// AUTO4: attention-a schedule, 4 stages, 2 pipelined load(s) (auto: attention-like and num_stages >= 4
+// Default on attention: both loads in stage 0, both MMAs in the last stage.
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=default remarks=false},autopipe-print-schedule{remarks=false output=-})' \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEF
+// DEF: 3 stage(s) (tt.scheduled_max_stage = 2)
+// DEF: stage 0 cluster {{[0-9]+}}  tt.load
+// DEF: stage 2 cluster 0  ttng.warp_group_dot
+// DEF: stage 0 cluster {{[0-9]+}}  tt.load
+// DEF: stage 2 cluster 0  ttng.warp_group_dot
