@@ -29,7 +29,9 @@
 // causes the dependency: at the boundary right after stage s, unless a fenced
 // barrier already sits in that window. Boundaries without a dependency get a
 // plain s_barrier. A conflict between stages that run concurrently on the two
-// groups cannot be ordered by any barrier: it is reported as a remark.
+// groups cannot be ordered by any barrier: it is reported as a remark, and
+// still fenced right after the first stage (so Triton's Membar, which assumes
+// warps in lockstep, never adds a barrier inside a stage).
 //
 // An explicit barrier or wait left between stages (see the regions pass)
 // stands for that boundary's barrier: a barrier is kept (upgraded to a local
@@ -311,9 +313,14 @@ struct LowerWarpPipelinePass
         unsigned d = dist;
         unsigned window = numGroups > 1 ? d - 1 : d;
         if (window == 0) {
+          // Stages s and t run at the same time on the two groups: no
+          // barrier orders them. Still fence right after s, as with one
+          // group, so Membar (which assumes lockstep warps) finds every
+          // program-order conflict synchronized and adds no barrier inside a
+          // stage (which would break the barrier count of the schedule).
           concurrent += " '" + label(s) + "'/'" + label(t) + "' on " +
                         intervalText(hit[0]->interval) + ";";
-          continue;
+          window = 1;
         }
         bool done = false;
         for (unsigned j = 1; j <= window && !done; ++j)

@@ -13,7 +13,7 @@ import hashlib
 import warnings
 from typing import Any, Callable, Optional
 
-from . import __version__, pipelines
+from . import __version__, amd_warp_pipeline, pipelines
 
 CUDA_FAMILIES = (8, 9)
 HIP_ARCHS = ("gfx942", "gfx950")
@@ -55,8 +55,11 @@ class AutopipeHook:
     def install(self, backend, stages, options, language, capability) -> None:
         from triton.backends.compiler import Language
 
+        if backend.target.backend == "hip" and getattr(options, "arch", None) in HIP_ARCHS:
+            # AMD warp pipeline: our passes for Gluon and Triton kernels alike.
+            amd_warp_pipeline.install(stages, options, language)
         if language != Language.TRITON or "ttgir" not in stages:
-            return  # Gluon kernels keep Triton's gluon_to_ttgir for now
+            return  # Gluon kernels: Triton's gluon_to_ttgir (our warp-pipeline pass on HIP)
         settings = self.settings
         target = backend.target.backend
         if target == "cuda":

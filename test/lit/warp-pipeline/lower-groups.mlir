@@ -1,8 +1,11 @@
-// With 8 warps two warp groups of 4 leap-frog one stage apart: a dependency
-// between neighbouring stages cannot be ordered by a barrier (they run at the
-// same time on the two groups) and is reported; one two stages apart gets its
-// fence right after the writing stage. With 4 warps (one group) the same loop
-// needs a fence at both ends of the reading stage's window.
+// With 8 warps two warp groups of 4 leap-frog one stage apart, so a stage's
+// LDS writes must be fenced by the writing group before the reader's stage
+// starts on the other group: an explicit `ttg.barrier local` just before the
+// reading stage is enough with one group (4 warps) but not with two, where the
+// fence goes right after the writing stage. A dependency between neighbouring
+// stages cannot be ordered by any barrier with two groups (they run at the same
+// time): it is reported with a remark (and still fenced after the first stage,
+// so Membar adds no barrier inside a stage).
 // RUN: %autopipe-opt %s -split-input-file -verify-diagnostics -p 'builtin.module(autopipe-lower-warp-pipeline)' | FileCheck %s
 
 #blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [64], warpsPerCTA = [8], order = [0]}>
@@ -20,11 +23,11 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 8 : i32, ttg.targ
 // CHECK-NEXT: rocdl.sched.barrier none
 // CHECK-NEXT: arith.addf
 // CHECK-NEXT: rocdl.sched.barrier none
-// CHECK-NEXT: rocdl.s.barrier
+// CHECK-NEXT: ttg.barrier local
 // CHECK-NEXT: rocdl.sched.barrier none
 // CHECK-NEXT: ttg.local_load
 // CHECK-NEXT: rocdl.sched.barrier none
-// CHECK-NEXT: rocdl.s.barrier
+// CHECK-NEXT: ttg.barrier local
 // CHECK-NEXT: rocdl.sched.barrier none
 // CHECK-NEXT: scf.yield
 tt.func @two_groups(%n: i32, %x: tensor<256xf32, #blocked>) -> tensor<256xf32, #blocked> {
@@ -41,6 +44,7 @@ tt.func @two_groups(%n: i32, %x: tensor<256xf32, #blocked>) -> tensor<256xf32, #
       %s = arith.addf %acc, %acc : tensor<256xf32, #blocked>
       scf.yield %s : tensor<256xf32, #blocked>
     } {triton.warp_pipeline.stage = "mid"}
+    ttg.barrier local
     %v = scf.execute_region -> tensor<256xf32, #blocked> no_inline {
       %l = ttg.local_load %buf : !ttg.memdesc<256xf32, #shared, #smem, mutable> -> tensor<256xf32, #blocked>
       scf.yield %l : tensor<256xf32, #blocked>
@@ -61,11 +65,11 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 // CHECK:      scf.for
 // CHECK:      ttg.local_store
 // CHECK-NEXT: rocdl.sched.barrier none
-// CHECK-NEXT: ttg.barrier local
+// CHECK-NEXT: rocdl.s.barrier
 // CHECK-NEXT: rocdl.sched.barrier none
 // CHECK-NEXT: arith.addf
 // CHECK-NEXT: rocdl.sched.barrier none
-// CHECK-NEXT: rocdl.s.barrier
+// CHECK-NEXT: ttg.barrier local
 // CHECK-NEXT: rocdl.sched.barrier none
 // CHECK-NEXT: ttg.local_load
 // CHECK-NEXT: rocdl.sched.barrier none
@@ -85,6 +89,7 @@ tt.func @one_group(%n: i32, %x: tensor<256xf32, #blocked>) -> tensor<256xf32, #b
       %s = arith.addf %acc, %acc : tensor<256xf32, #blocked>
       scf.yield %s : tensor<256xf32, #blocked>
     } {triton.warp_pipeline.stage = "mid"}
+    ttg.barrier local
     %v = scf.execute_region -> tensor<256xf32, #blocked> no_inline {
       %l = ttg.local_load %buf : !ttg.memdesc<256xf32, #shared, #smem, mutable> -> tensor<256xf32, #blocked>
       scf.yield %l : tensor<256xf32, #blocked>
