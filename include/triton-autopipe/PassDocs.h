@@ -41,8 +41,8 @@ inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
      "Number of pipeline stages (the kernel's num_stages); a loop's "
      "tt.num_stages attribute overrides it."},
     {"schedule", "string", "auto",
-     "default | attention-a | attention-b | auto (attention-a for "
-     "attention-like loops when num_stages >= 4, else default)."},
+     "default | attention-a | attention-b | auto (default for now: the "
+     "attention schedules measured slower with Triton's loop expansion)."},
     {"remarks", "bool", "true",
      "Emit one remark per loop: the schedule chosen and why, or why the loop "
      "was left as is."},
@@ -62,6 +62,12 @@ inline constexpr PassOptionDoc warpPipelineRegionsOptions[] = {
     {"remarks", "bool", "false",
      "Also emit one remark per converted loop listing its stages and "
      "priorities."},
+    {"auto-partition", "bool", "false",
+     "Also split plain GEMM loops (no markers) into a 'load' stage (global "
+     "loads and their address/mask computation) and a 'compute' stage, where "
+     "provably legal (an alternative to Triton's block-pingpong)."},
+    {"auto-partition-warps", "int", "8",
+     "auto-partition only applies to kernels with this many warps."},
 };
 
 inline constexpr PassRecord warpPipelineRegions = {
