@@ -28,6 +28,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "triton/Analysis/Allocation.h"
+#include "triton/Analysis/AxisInfo.h"
 #include "triton/Analysis/Membar.h"
 #include "triton/Dialect/Triton/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/Transforms/Schedule.h"
@@ -112,3 +113,4 @@ AUTOPIPE_ABI_PROBE(mlir::triton::CallGraph<mlir::Allocation>)
 AUTOPIPE_ABI_PROBE(mlir::MembarAnalysis)
 AUTOPIPE_ABI_PROBE(mlir::ModuleMembarAnalysis)
 AUTOPIPE_ABI_PROBE(mlir::triton::CoarseSchedule)
+AUTOPIPE_ABI_PROBE(mlir::triton::ModuleAxisInfoAnalysis)
