@@ -74,6 +74,7 @@ namespace {
 struct Access {
   Interval<size_t> interval;
   bool write;
+  Operation *op;
 };
 
 std::string loopName(scf::ForOp loop) {
@@ -184,7 +185,7 @@ struct LowerWarpPipelinePass
           continue;
         }
         for (auto id : alloc->getAllBufferIdsWithAliases(v))
-          out.push_back({alloc->getAllocatedInterval(id), write});
+          out.push_back({alloc->getAllocatedInterval(id), write, op});
       }
     });
   }
@@ -274,6 +275,27 @@ struct LowerWarpPipelinePass
     bool unknown = false;
     for (unsigned i = 0; i < n; ++i)
       collectAccesses(stages[i], alloc, accesses[i], unknown);
+
+    // Two accesses of one stage to overlapping LDS, one a write: Membar would
+    // put a CTA-wide barrier between them, inside the stage.
+    for (unsigned i = 0; i < n; ++i)
+      for (auto [x, a] : llvm::enumerate(accesses[i]))
+        for (const Access &c : ArrayRef<Access>(accesses[i]).drop_front(x + 1))
+          if (a.op != c.op && (a.write || c.write) &&
+              a.interval.intersects(c.interval)) {
+            c.op->emitError()
+                << "'" << c.op->getName() << "' in warp-pipeline stage '"
+                << label(i) << "' (stage " << i << " of " << loopName(loop)
+                << ") " << (c.write ? "writes" : "reads") << " LDS "
+                << intervalText(c.interval) << " that '" << a.op->getName()
+                << "' earlier in the same stage "
+                << (a.write ? "writes" : "reads")
+                << ": Membar would put a CTA-wide barrier inside the stage; "
+                   "move one of them to another stage";
+            bad = true;
+          }
+    if (bad)
+      return failure();
 
     SmallVector<bool> fenced(n, false);
     SmallVector<std::string> why(n);

@@ -30,17 +30,35 @@
 //
 // A loop with fewer than two stages is left as is, with a remark naming it.
 //
+// Beyond Gluon's markers (option auto-partition, off by default): a plain
+// Triton GEMM loop of a kernel with `auto-partition-warps` warps (8: two warp
+// groups of 4) is split into a "load" stage (its global loads and the ops
+// computing their addresses and masks, moved to the front of the body), a
+// "compute" stage (LDS reads, MMA, the rest) and a "store" stage (the LDS
+// writes and what only they use, moved to the end, so no stage both reads and
+// overwrites a buffer), as an alternative to Triton's block-pingpong. Only loops where this reordering is
+// provably legal are split: the moved ops depend only on each other and read
+// global memory only, the rest writes no global memory; a loop that already
+// carries a schedule (block-pingpong's cond_barrier/setprio/sched barriers) or
+// holds an op that needs its own barrier is left as is, with a remark.
+//
 // Options:
 //   remarks (bool, default false)  also emit one remark per converted loop
 //                                  listing its stages.
+//   auto-partition (bool, default false)  split plain GEMM loops (above).
+//   auto-partition-warps (int, default 8) only in kernels with this many
+//                                  warps.
 //
 //===----------------------------------------------------------------------===//
+#include "triton-autopipe/Dialects.h"
 #include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 #include "triton-autopipe/WarpPipeline.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -86,6 +104,20 @@ struct WarpPipelineRegionsPass
       *this, docs::warpPipelineRegions.options[0].name,
       llvm::cl::desc(docs::warpPipelineRegions.options[0].description),
       llvm::cl::init(false)};
+  Option<bool> autoPartition{
+      *this, docs::warpPipelineRegions.options[1].name,
+      llvm::cl::desc(docs::warpPipelineRegions.options[1].description),
+      llvm::cl::init(false)};
+  Option<int> autoPartitionWarps{
+      *this, docs::warpPipelineRegions.options[2].name,
+      llvm::cl::desc(docs::warpPipelineRegions.options[2].description),
+      llvm::cl::init(8)};
+
+  // auto-partition creates rocdl.sched.barrier markers by name: load the
+  // dialects (registered through libtriton, see Dialects.cpp) up front.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registerTritonDialects(registry);
+  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -106,6 +138,9 @@ struct WarpPipelineRegionsPass
       }
     });
 
+    if (autoPartition)
+      partitionGemmLoops(module, loops);
+
     std::unique_ptr<ModuleAllocation> allocation;
     if (!loops.empty())
       allocation = std::make_unique<ModuleAllocation>(module);
@@ -115,6 +150,179 @@ struct WarpPipelineRegionsPass
         failed = true;
     if (failed)
       signalPassFailure();
+  }
+
+  /// auto-partition: adds "load"/"compute" border markers to plain GEMM
+  /// loops (see the file comment) and appends them to `loops`.
+  void partitionGemmLoops(ModuleOp module, SmallVector<scf::ForOp> &loops) {
+    auto warps = module->getAttrOfType<IntegerAttr>("ttg.num-warps");
+    if (!warps || warps.getInt() != autoPartitionWarps)
+      return;
+    SmallVector<scf::ForOp> candidates;
+    module.walk([&](scf::ForOp loop) {
+      if (llvm::is_contained(loops, loop) || loop->hasAttr(kPipelinedForAttr))
+        return;
+      bool hasDot = false, hasLoad = false, nested = false;
+      loop.getBody()->walk([&](Operation *op) {
+        StringRef n = op->getName().getStringRef();
+        hasDot |= n == "tt.dot" || n == "tt.dot_scaled";
+        hasLoad |= n == "tt.load" || n == "amdg.buffer_load";
+        nested |= isa<scf::ForOp, scf::WhileOp>(op);
+      });
+      if (hasDot && hasLoad && !nested)
+        candidates.push_back(loop);
+    });
+    ModuleAllocation moduleAlloc(module);
+    for (scf::ForOp loop : candidates)
+      if (partitionLoop(loop, moduleAlloc))
+        loops.push_back(loop);
+  }
+
+  bool partitionLoop(scf::ForOp loop, ModuleAllocation &moduleAlloc) {
+    auto leave = [&](const Twine &why) {
+      loop.emitRemark() << "warp pipeline: " << loopName(loop)
+                        << " not partitioned automatically: " << why;
+      return false;
+    };
+    Block *body = loop.getBody();
+    auto funcOp = loop->getParentOfType<FunctionOpInterface>();
+    Allocation *alloc = funcOp ? moduleAlloc.getFuncData(funcOp) : nullptr;
+    // The load stage: global loads and their backward slice in the body.
+    llvm::SmallPtrSet<Operation *, 32> load;
+    SmallVector<Operation *> work;
+    for (Operation &op : body->without_terminator()) {
+      StringRef n = op.getName().getStringRef();
+      if (n == "rocdl.sched.barrier" || n == "rocdl.s.setprio" ||
+          n == "amdg.cond_barrier" || n == "rocdl.s.barrier")
+        return leave("it already carries a schedule ('" + n +
+                     "', e.g. from block-pingpong)");
+      if (std::optional<std::string> why = needsOwnBarrier(&op, alloc))
+        return leave("'" + n + "' is " + *why);
+      if (n == "tt.load" || n == "amdg.buffer_load")
+        work.push_back(&op);
+    }
+    while (!work.empty()) {
+      Operation *op = work.pop_back_val();
+      if (!load.insert(op).second)
+        continue;
+      for (Value v : op->getOperands())
+        if (Operation *def = v.getDefiningOp())
+          if (def->getBlock() == body)
+            work.push_back(def);
+    }
+    // Moving the load stage first is legal if it only reads global memory
+    // and the rest writes none.
+    for (Operation &op : body->without_terminator()) {
+      bool inLoad = load.contains(&op);
+      auto mei = dyn_cast<MemoryEffectOpInterface>(&op);
+      if (!mei) {
+        if (!isMemoryEffectFree(&op))
+          return leave("'" + op.getName().getStringRef() +
+                       "' has unknown memory effects");
+        continue;
+      }
+      SmallVector<SideEffects::EffectInstance<MemoryEffects::Effect>> effects;
+      mei.getEffects(effects);
+      for (auto &e : effects) {
+        bool shared = e.getValue() && isa<triton::gpu::MemDescType>(
+                                          e.getValue().getType());
+        if (inLoad && (!isa<MemoryEffects::Read>(e.getEffect()) || shared))
+          return leave("'" + op.getName().getStringRef() +
+                       "' feeds a global load but touches shared memory or "
+                       "writes");
+        if (!inLoad && isa<MemoryEffects::Write>(e.getEffect()) && !shared)
+          return leave("'" + op.getName().getStringRef() +
+                       "' writes global memory");
+      }
+    }
+    // The store stage: LDS writes and what only they use, moved to the end,
+    // so that no stage reads and overwrites the same buffer (Membar would put
+    // a barrier inside such a stage).
+    llvm::SmallPtrSet<Operation *, 32> store;
+    for (Operation &op : body->without_terminator())
+      if (!load.contains(&op) &&
+          op.getName().getStringRef() == "ttg.local_store")
+        work.push_back(&op);
+    while (!work.empty()) {
+      Operation *op = work.pop_back_val();
+      if (load.contains(op) || !store.insert(op).second)
+        continue;
+      for (Value v : op->getOperands())
+        if (Operation *def = v.getDefiningOp())
+          if (def->getBlock() == body)
+            work.push_back(def);
+    }
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (Operation *op : SmallVector<Operation *>(store.begin(), store.end()))
+        for (Operation *user : op->getUsers()) {
+          Operation *top = body->findAncestorOpInBlock(*user);
+          if (top && top != body->getTerminator() && !store.contains(top)) {
+            store.erase(op);
+            changed = true;
+            break;
+          }
+        }
+    }
+    // Moving the store stage last must not move an LDS write past an LDS
+    // access that followed it.
+    bool seenStore = false;
+    for (Operation &op : body->without_terminator()) {
+      if (store.contains(&op)) {
+        seenStore |= op.getName().getStringRef() == "ttg.local_store";
+        continue;
+      }
+      if (!seenStore || load.contains(&op))
+        continue;
+      if (auto mei = dyn_cast<MemoryEffectOpInterface>(&op)) {
+        SmallVector<SideEffects::EffectInstance<MemoryEffects::Effect>> effs;
+        mei.getEffects(effs);
+        for (auto &e : effs)
+          if (e.getValue() &&
+              isa<triton::gpu::MemDescType>(e.getValue().getType()))
+            return leave("'" + op.getName().getStringRef() +
+                         "' accesses shared memory after an LDS write");
+      }
+    }
+    // Reorder: load, compute, store (body order kept inside each stage).
+    SmallVector<Operation *> loadOps, computeOps, storeOps;
+    for (Operation &op : body->without_terminator())
+      (load.contains(&op) ? loadOps
+       : store.contains(&op) ? storeOps
+                             : computeOps)
+          .push_back(&op);
+    if (computeOps.empty())
+      return leave("nothing left for a compute stage");
+    Operation *yield = body->getTerminator();
+    for (Operation *op : loadOps)
+      op->moveBefore(yield);
+    for (Operation *op : computeOps)
+      op->moveBefore(yield);
+    for (Operation *op : storeOps)
+      op->moveBefore(yield);
+
+    OpBuilder b(loop.getContext());
+    Attribute none = parseAttribute("#rocdl<sched_group_mask none>",
+                                    loop.getContext());
+    if (!none)
+      none = b.getI32IntegerAttr(0);
+    auto border = [&](Operation *before, StringRef label, int prio) {
+      b.setInsertionPoint(before);
+      OperationState st(loop.getLoc(), "rocdl.sched.barrier");
+      st.addAttribute("mask", none);
+      st.addAttribute(kBorderAttr, b.getStringAttr(label));
+      st.addAttribute(kPriorityAttr, b.getI32IntegerAttr(prio));
+      b.create(st);
+    };
+    border(computeOps.front(), "load", 1);
+    if (storeOps.empty()) {
+      border(yield, "compute", 0);
+    } else {
+      border(storeOps.front(), "compute", 0);
+      border(yield, "store", 0);
+    }
+    loop->setAttr("autopipe.warp_pipeline.auto", b.getUnitAttr());
+    return true;
   }
 
   LogicalResult convertLoop(scf::ForOp loop, ModuleAllocation &moduleAlloc) {

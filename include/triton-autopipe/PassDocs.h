@@ -63,8 +63,9 @@ inline constexpr PassOptionDoc warpPipelineRegionsOptions[] = {
      "Also emit one remark per converted loop listing its stages and "
      "priorities."},
     {"auto-partition", "bool", "false",
-     "Also split plain GEMM loops (no markers) into a 'load' stage (global "
-     "loads and their address/mask computation) and a 'compute' stage, where "
+     "Also split plain GEMM loops (no markers) into 'load' (global loads "
+     "and their address/mask computation, moved first), 'compute' (LDS "
+     "reads, MMA) and 'store' (LDS writes, moved last) stages, where "
      "provably legal (an alternative to Triton's block-pingpong)."},
     {"auto-partition-warps", "int", "8",
      "auto-partition only applies to kernels with this many warps."},

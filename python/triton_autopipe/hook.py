@@ -37,7 +37,10 @@ class AutopipeHook:
         self.applied: set[str] = set()
 
     def key(self) -> str:
-        return f"triton-autopipe-{__version__}[{self.settings.key()}]"
+        key = f"triton-autopipe-{__version__}[{self.settings.key()}]"
+        if amd_warp_pipeline.auto_partition():
+            key += "[amd-warp-pipeline=auto]"
+        return key
 
     def __call__(self, *args: Any):
         if not args:
@@ -75,6 +78,7 @@ class AutopipeHook:
                 _warn_once(f"hip:{arch}")
                 return
             stages["ttgir"] = lambda src, metadata: pipelines.make_ttgir_hip(src, metadata, options, settings)
+            amd_warp_pipeline.install_auto(stages, options)
             self.applied.add(f"hip:{arch}")
         else:
             _warn_once(f"backend {target!r}")

@@ -240,3 +240,34 @@ def test_triton_gemm_unaffected(hook_on, arch):
     assert f"hip:{arch}" in ta.current_hook().applied
     assert "triton.warp_pipeline" not in k.asm["ttgir"]
     assert "hsaco" in k.asm
+
+
+def test_auto_partition_triton_gemm(hook_on, monkeypatch):
+    """TRITON_AUTOPIPE_AMD_WARP_PIPELINE=auto: the 8-warp Triton GEMM on gfx942
+    runs without block-pingpong and its loop becomes a 3-stage warp pipeline
+    (load / compute / store): three barriers and priorities per iteration, the
+    conditional barriers around the loop, and no barrier added by Membar
+    inside a stage. The switch is part of the compile cache key."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    import compile_gemm
+
+    key_off = knobs.runtime.add_stages_inspection_hook()[0]
+    monkeypatch.setenv(amd_warp_pipeline.AUTO_ENV, "auto")
+    assert knobs.runtime.add_stages_inspection_hook()[0] != key_off
+    k = compile_gemm.compile_gemm("hip:gfx942")
+    assert 'triton.warp_pipeline.stage' not in k.asm["ttgir"]  # regions are made at llir time
+    s = _schedule(k.asm["amdgcn"])
+    assert s["barriers"] == 3
+    assert s["setprio"] == ["s_setprio 0", "s_setprio 0", "s_setprio 1"]
+    assert len(s["cond_before"]) == 1 and len(s["cond_after"]) == 1
+
+
+def test_auto_partition_off_by_default(hook_on, monkeypatch):
+    """Without the switch the same kernel gets no warp-group schedule from us."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    import compile_gemm
+
+    monkeypatch.delenv(amd_warp_pipeline.AUTO_ENV, raising=False)
+    k = compile_gemm.compile_gemm("hip:gfx942")
+    s = _schedule(k.asm["amdgcn"])
+    assert s["setprio"] == [] and s["cond_before"] == []

@@ -42,3 +42,30 @@ tt.func @op_between_stages(%n: i32) {
   tt.return
 }
 }
+
+// -----
+
+// One stage reading and overwriting the same buffer would get a Membar barrier
+// inside the stage.
+#blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [64], warpsPerCTA = [4], order = [0]}>
+#shared = #ttg.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+#smem = #ttg.shared_memory
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "hip:gfx942", "ttg.threads-per-warp" = 64 : i32} {
+tt.func @read_write_in_one_stage(%n: i32, %x: tensor<256xf32, #blocked>) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %buf = ttg.local_alloc : () -> !ttg.memdesc<256xf32, #shared, #smem, mutable>
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    scf.execute_region no_inline {
+      %l = ttg.local_load %buf : !ttg.memdesc<256xf32, #shared, #smem, mutable> -> tensor<256xf32, #blocked>
+      // expected-error @below {{'ttg.local_store' in warp-pipeline stage 'rw' (stage 0 of scf.for at}}
+      ttg.local_store %x, %buf : tensor<256xf32, #blocked> -> !ttg.memdesc<256xf32, #shared, #smem, mutable>
+      scf.yield
+    } {triton.warp_pipeline.stage = "rw"}
+    scf.execute_region no_inline {
+      scf.yield
+    } {triton.warp_pipeline.stage = "other"}
+  } {triton.warp_pipeline.pipelined_for}
+  tt.return
+}
+}
