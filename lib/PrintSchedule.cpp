@@ -20,7 +20,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -124,21 +123,9 @@ struct PrintSchedulePass
       }
     });
 
-    if (!output.empty()) {
-      if (output == "-") {
-        llvm::errs() << text;
-      } else {
-        std::error_code ec;
-        llvm::raw_fd_ostream file(output, ec, llvm::sys::fs::OF_Append);
-        if (ec) {
-          getOperation()->emitError()
-              << "autopipe-print-schedule: cannot open output '" << output
-              << "': " << ec.message();
-          return signalPassFailure();
-        }
-        file << text;
-      }
-    }
+    if (mlir::failed(writeTextReport(output, text, getOperation(),
+                                     getArgument())))
+      return signalPassFailure();
     if (failed)
       signalPassFailure();
   }

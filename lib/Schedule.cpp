@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -210,4 +211,23 @@ std::string mlir::autopipe::formatLocation(Location loc) {
         return s;
     }
   return "<unknown>";
+}
+
+LogicalResult mlir::autopipe::writeTextReport(StringRef output, StringRef text,
+                                              Operation *anchor,
+                                              StringRef passName) {
+  if (output.empty())
+    return success();
+  if (output == "-") {
+    llvm::errs() << text;
+    return success();
+  }
+  std::error_code ec;
+  llvm::raw_fd_ostream file(output, ec, llvm::sys::fs::OF_Append);
+  if (ec)
+    return anchor->emitError()
+           << passName << ": cannot open output '" << output
+           << "': " << ec.message();
+  file << text;
+  return success();
 }

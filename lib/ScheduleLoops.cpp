@@ -66,7 +66,6 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSwitch.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "triton/Analysis/AxisInfo.h"
@@ -547,20 +546,8 @@ struct ScheduleLoopsPass
                           << msg;
       report += "autopipe-schedule-loops: " + where + ": " + msg + "\n";
     }
-    if (!output.empty()) {
-      if (output == "-") {
-        llvm::errs() << report;
-      } else {
-        std::error_code ec;
-        llvm::raw_fd_ostream file(output, ec, llvm::sys::fs::OF_Append);
-        if (ec) {
-          module.emitError() << "autopipe-schedule-loops: cannot open output '"
-                             << output << "': " << ec.message();
-          return signalPassFailure();
-        }
-        file << report;
-      }
-    }
+    if (failed(writeTextReport(output, report, module, getArgument())))
+      return signalPassFailure();
     if (failedAny)
       signalPassFailure();
   }

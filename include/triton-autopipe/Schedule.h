@@ -83,6 +83,12 @@ void verifySchedule(const LoopSchedule &schedule,
 /// "file:line:col" of an op's location (or "<unknown>").
 std::string formatLocation(Location loc);
 
+/// Writes a pass's text report to `output`: "" does nothing, "-" is stderr,
+/// anything else a file appended to. A file that cannot be opened is an error
+/// on `anchor` naming `passName`.
+LogicalResult writeTextReport(StringRef output, StringRef text,
+                              Operation *anchor, StringRef passName);
+
 } // namespace mlir::autopipe
 
 #endif // TRITON_AUTOPIPE_SCHEDULE_H

@@ -7,6 +7,8 @@ without one) and puts the checkout's root (for ``benchmarks``) and ``python/``
 from __future__ import annotations
 
 import sys
+
+import pytest
 from pathlib import Path
 
 import importlib.util
@@ -23,3 +25,19 @@ if importlib.util.find_spec("triton_autopipe") is None:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "gpu: needs a CUDA GPU and torch; skipped cleanly without them")
+
+
+@pytest.fixture
+def fresh_hook(tmp_path, monkeypatch):
+    """No stages hook installed before the test and none left after it (our
+    enable()/disable() state restored), and a private Triton cache."""
+    from triton import knobs
+
+    ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
+    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "cache"))
+    ta.disable()
+    saved = knobs.runtime.add_stages_inspection_hook
+    knobs.runtime.add_stages_inspection_hook = None
+    yield
+    ta.disable()
+    knobs.runtime.add_stages_inspection_hook = saved

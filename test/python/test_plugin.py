@@ -58,18 +58,6 @@ def test_flag_off_nothing_of_ours_runs(tmp_path):
     assert "autopipe" not in proc.stderr
 
 
-@pytest.fixture
-def fresh_hook(tmp_path, monkeypatch):
-    """No hook installed before the test, none left after it; a private cache."""
-    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "cache"))
-    ta.disable()
-    saved = knobs.runtime.add_stages_inspection_hook
-    knobs.runtime.add_stages_inspection_hook = None
-    yield
-    ta.disable()
-    knobs.runtime.add_stages_inspection_hook = saved
-
-
 @pytest.mark.parametrize("target", TARGETS)
 def test_our_list_reproduces_triton(fresh_hook, target):
     """With Triton's scheduler selected, our make_ttgir list equals Triton

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import triton
-from triton import knobs
 
 ROOT = Path(__file__).resolve().parents[2]
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
@@ -21,15 +20,7 @@ import compile_gemm  # noqa: E402
 SCHEDULE_ATTR = re.compile(r'autopipe\.schedule = "([a-z-]+)"')
 
 
-@pytest.fixture(autouse=True)
-def clean_hook(tmp_path, monkeypatch):
-    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "cache"))
-    ta.disable()
-    saved = knobs.runtime.add_stages_inspection_hook
-    knobs.runtime.add_stages_inspection_hook = None
-    yield
-    ta.disable()
-    knobs.runtime.add_stages_inspection_hook = saved
+pytestmark = pytest.mark.usefixtures("fresh_hook")
 
 
 def _attention(causal: bool, head_dim: int = 64):
