@@ -29,6 +29,7 @@ const Entry kEntries[] = {
     {docs::warpPipelineRegions,
      [] { return createWarpPipelineRegionsPass(); }},
     {docs::lowerWarpPipeline, [] { return createLowerWarpPipelinePass(); }},
+    {docs::allocateBuffers, [] { return createAllocateBuffersPass(); }},
 };
 } // namespace
 

@@ -95,10 +95,33 @@ inline constexpr PassRecord lowerWarpPipeline = {
     "dependency); replaces Triton's convert-warp-pipeline",
     lowerWarpPipelineOptions, std::size(lowerWarpPipelineOptions)};
 
+inline constexpr PassOptionDoc allocateBuffersOptions[] = {
+    {"global-to-shared-stages", "int", "0",
+     "Slots of each circular buffer (the kernel config's "
+     "global_to_shared_stages) when at least the count the schedule needs; "
+     "0: from the schedule."},
+    {"remarks", "bool", "true",
+     "Emit one remark per scheduled loop: the loads put in circular buffers "
+     "(slots, type, stages) and the loads kept synchronous, with the reason."},
+    {"output", "string", "",
+     "Also write those lines as text: '-' for stderr, or a file path "
+     "(appended to)."},
+};
+
+inline constexpr PassRecord allocateBuffers = {
+    "autopipe-allocate-buffers",
+    "CUDA: lower the pipelined tt.loads of every scheduled scf.for into "
+    "multi-slot shared-memory circular buffers filled by async copies "
+    "(cp.async), with loop-carried insert/extract slot indices, in the "
+    "schedule's stages (replaces the load lowering of Triton's "
+    "tritongpu-pipeline)",
+    allocateBuffersOptions, std::size(allocateBuffersOptions)};
+
 /// Every pass, in registration order. The plugin's pass table must list the
 /// same passes (checked there at compile time).
 inline constexpr const PassRecord *allPasses[] = {
-    &printSchedule, &scheduleLoops, &warpPipelineRegions, &lowerWarpPipeline};
+    &printSchedule, &scheduleLoops, &warpPipelineRegions, &lowerWarpPipeline,
+    &allocateBuffers};
 
 } // namespace mlir::autopipe::docs
 

@@ -81,6 +81,14 @@ std::unique_ptr<Pass> createWarpPipelineRegionsPass();
 /// `autopipe-lower-warp-pipeline`: stage regions -> leap-frog schedule.
 std::unique_ptr<Pass> createLowerWarpPipelinePass();
 
+//===----------------------------------------------------------------------===//
+// autopipe-allocate-buffers
+//===----------------------------------------------------------------------===//
+
+/// CUDA: pipelined tt.loads of scheduled loops -> shared-memory circular
+/// buffers filled by async copies (see lib/AllocateBuffers.cpp).
+std::unique_ptr<Pass> createAllocateBuffersPass();
+
 } // namespace mlir::autopipe
 
 #endif // TRITON_AUTOPIPE_PASSES_H

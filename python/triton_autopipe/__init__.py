@@ -15,6 +15,9 @@ Environment: ``TRITON_AUTOPIPE=1`` enables at start-up,
 ``TRITON_AUTOPIPE_EXPLAIN=1`` prints every loop's schedule to stderr,
 ``TRITON_AUTOPIPE_SCHEDULE=auto|default|attention-a|attention-b|triton``
 picks the loop schedule,
+``TRITON_AUTOPIPE_BUFFERS=triton|autopipe`` picks who lowers the CUDA loads
+into shared-memory circular buffers (default ``triton``; ``autopipe`` is
+opt-in),
 ``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
 """
 from __future__ import annotations
@@ -34,12 +37,15 @@ def _truthy(value: Optional[str]) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def enable(explain: Optional[bool] = None, schedule: Optional[str] = None) -> None:
+def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
+           buffers: Optional[str] = None) -> None:
     """Install our stages hook (chained after any hook already installed) and
     load the plugin. ``explain`` prints each loop's schedule to stderr (default:
     ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
     ``default``, ``attention-a``, ``attention-b`` or ``triton`` (Triton's own
-    scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``). Calling it again
+    scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``); ``buffers`` is
+    ``triton`` (default) or ``autopipe`` (our circular-buffer load lowering
+    on CUDA; default: ``TRITON_AUTOPIPE_BUFFERS``). Calling it again
     replaces the settings."""
     global _hook
     from triton import knobs
@@ -52,11 +58,13 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None) -> No
         explain = _truthy(os.environ.get("TRITON_AUTOPIPE_EXPLAIN"))
     if schedule is None:
         schedule = os.environ.get("TRITON_AUTOPIPE_SCHEDULE", "").strip() or "auto"
+    if buffers is None:
+        buffers = os.environ.get("TRITON_AUTOPIPE_BUFFERS", "").strip() or "triton"
     plugin.load()
     previous = knobs.runtime.add_stages_inspection_hook
     if _hook is not None and previous is _hook:
         previous = _hook.previous
-    _hook = AutopipeHook(Settings(explain=bool(explain), schedule=schedule), previous)
+    _hook = AutopipeHook(Settings(explain=bool(explain), schedule=schedule, buffers=buffers), previous)
     knobs.runtime.add_stages_inspection_hook = _hook
 
 

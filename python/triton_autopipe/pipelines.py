@@ -29,6 +29,12 @@ SCHEDULING_STEPS = ("assign_latencies", "schedule_loops", "print_schedule", "pip
 #: (``autopipe-schedule-loops``) or ``triton`` (Triton's own scheduler).
 SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")
 
+#: Values of ``Settings.buffers`` / ``TRITON_AUTOPIPE_BUFFERS``: ``triton``
+#: (Triton's pipeliner lowers the loads) or ``autopipe``
+#: (``autopipe-allocate-buffers`` lowers the CUDA loads into circular buffers
+#: first; opt-in while it matures).
+BUFFERS = ("triton", "autopipe")
+
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -36,10 +42,13 @@ class Settings:
 
     explain: bool = False
     schedule: str = "auto"
+    buffers: str = "triton"
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
             raise ValueError(f"triton-autopipe: unknown schedule {self.schedule!r}; expected one of {SCHEDULES}")
+        if self.buffers not in BUFFERS:
+            raise ValueError(f"triton-autopipe: unknown buffers {self.buffers!r}; expected one of {BUFFERS}")
 
     def key(self) -> str:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
@@ -64,6 +73,15 @@ def _print_schedule(settings: Settings) -> Step:
     if settings.explain:
         opts["output"] = "-"
     return Step("print_schedule", lambda pm, dump: plugin.add_pass(pm, plugin.PRINT_SCHEDULE, opts))
+
+
+def _allocate_buffers(settings: Settings) -> Step:
+    """Our load lowering (circular buffers + async copies) before Triton's
+    pipeliner expands the loop."""
+    opts: dict[str, object] = {"remarks": False}
+    if settings.explain:
+        opts["output"] = "-"
+    return Step("allocate_buffers", lambda pm, dump: plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, opts))
 
 
 def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
@@ -107,6 +125,8 @@ def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
         add("schedule_loops", lambda pm, dump: ttgpuir.add_schedule_loops(pm))
     else:
         s.append(_schedule_loops(settings, opt.num_stages))
+    if settings.buffers == "autopipe":
+        s.append(_allocate_buffers(settings))
     s.append(_print_schedule(settings))
     add("pipeline", lambda pm, dump: ttgpuir.add_pipeline(pm, opt.num_stages, dump))
     add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))

@@ -16,6 +16,7 @@ _loaded: str | None = None
 #: ``passes.plugin.add_<name>``).
 PRINT_SCHEDULE = "autopipe-print-schedule"
 SCHEDULE_LOOPS = "autopipe-schedule-loops"
+ALLOCATE_BUFFERS = "autopipe-allocate-buffers"
 
 
 def library_path() -> Path:

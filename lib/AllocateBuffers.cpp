@@ -1,0 +1,571 @@
+//===- AllocateBuffers.cpp - circular buffers for pipelined loads --------===//
+//
+// `autopipe-allocate-buffers` lowers the loads of a scheduled loop into
+// circular buffers in shared memory fed by asynchronous copies, the part of
+// Triton 3.9's `tritongpu-pipeline` ("LowerLoops", load lowering) that we own.
+// Input: TTGIR right after a loop scheduler (`autopipe-schedule-loops` or
+// Triton's): `loop.stage` / `loop.cluster` on every op of the body and
+// `tt.scheduled_max_stage` on the loop (Schedule.h). Output: the same loop,
+// still scheduled, for Triton's loop expander (prologue / kernel / epilogue)
+// to pipeline; it treats our async copies as ordinary scheduled ops.
+//
+// What is lowered (CUDA targets, `tt.load` of a tensor of pointers only): a
+// top-level load L of stage sL whose consumers run in a later stage sC and
+// feed an MMA, where L can become a cp.async (Triton's
+// canBeConvertedToAsyncLoad, copies of >= 4 bytes):
+//   - shared consumer (sm90 wgmma): L's only user is a `ttg.local_alloc` A
+//     (stage sC) whose value feeds an MMA; the buffer takes A's shared
+//     encoding and A is replaced by the slot view (no copy through registers).
+//     `other` must be absent or zero (cp.async zero-fills masked elements; a
+//     consumer reading shared memory directly cannot see another value);
+//   - register consumer (sm80 mma.sync): L's users (all in one stage and
+//     cluster) reach an MMA through register ops (convert_layout to a dot
+//     operand); the buffer takes the shared encoding those users want
+//     (Triton's getSharedEncoding) and L is replaced by a `ttg.local_load` of
+//     the slot (then `arith.select(mask, value, other)` for a non-zero
+//     `other`).
+// Per lowered load:
+//   before the loop  %buf = ttg.local_alloc : !ttg.memdesc<N x shape, enc,
+//                    #smem, mutable>, N = sC - sL + 1 (one slot more than the
+//                    stage distance: the slot being read is never the one
+//                    being written, also for wgmma that still reads it
+//                    asynchronously); N = sC - sL for a register consumer
+//                    scheduled before the copy in the kernel iteration (its
+//                    local_load is done, behind Membar's barrier, before the
+//                    copy overwrites the slot; Triton's choice too);
+//                    `global-to-shared-stages` instead when larger;
+//   in L's place     ttg.memdesc_index %buf[%insert]
+//                    ttg.async_copy_global_to_local (L's pointers, mask,
+//                    other, cache policy, volatility; contiguity from axis
+//                    info) + ttg.async_commit_group, in L's stage and cluster;
+//   at the consumer  ttg.async_wait {num = 0} (conservative: every copy group
+//                    has landed) + ttg.memdesc_index %buf[%extract] (+
+//                    local_load), in the consumer's stage and cluster;
+//   after the loop   ttg.async_wait {num = 0} and ttg.local_dealloc.
+// %insert and %extract are loop-carried i32 counters, one pair per group of
+// loads with the same slot count and stages/clusters, starting at -1 and
+// advanced (+1, wrapping to 0 at N: addi/cmpi sge/select) right before their
+// first use, in that use's stage and cluster, so the counter of each stage
+// stays in its stage. The result is checked with verifySchedule (Schedule.h).
+// Overwriting a slot after it was read is ordered by the barriers Triton's
+// shared-memory analysis (Membar) inserts at LLVM lowering.
+//
+// Not lowered, with a remark naming the loop and the reason (the load stays as
+// it was, for Triton's pipeliner): tensor-descriptor (TMA) loads, loads that
+// cannot become cp.async, loads whose consumers are in the same stage, leave
+// the iteration, sit in nested regions or span several stages/clusters, a
+// local_alloc consumer with a non-zero `other`, loads not feeding an MMA.
+// Loops without a complete schedule, or already holding async copies, and
+// non-CUDA modules are left as they are (remark).
+//
+// Options:
+//   global-to-shared-stages (int, 0)  slots per buffer when >= the count
+//                                     the schedule needs (0: from the
+//                                     schedule);
+//   remarks (bool, true)              one remark per scheduled loop;
+//   output  (string, "")              also write those lines to "-" (stderr)
+//                                     or a file (appended).
+//
+//===----------------------------------------------------------------------===//
+#include "triton-autopipe/PassDocs.h"
+#include "triton-autopipe/Passes.h"
+#include "triton-autopipe/Schedule.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "triton/Analysis/AxisInfo.h"
+#include "triton/Analysis/Utility.h"
+#include "triton/Dialect/Triton/IR/Dialect.h"
+#include "triton/Dialect/TritonGPU/IR/Dialect.h"
+#include "triton/Dialect/TritonGPU/Transforms/PipeliningUtility.h"
+#include "triton/Dialect/TritonGPU/Transforms/Utility.h"
+
+using namespace mlir;
+using namespace mlir::autopipe;
+namespace tt = mlir::triton;
+namespace ttg = mlir::triton::gpu;
+
+namespace {
+
+constexpr const char *kLoweredAttr = "autopipe.buffers";
+
+/// One load we lower.
+struct Candidate {
+  tt::LoadOp load;
+  int loadStage = 0, loadCluster = 0;
+  /// The local_alloc replaced by the slot view (shared consumer), or null
+  /// (register consumer: a local_load replaces the load).
+  ttg::LocalAllocOp alloc;
+  /// First consumer in body order; the wait and the read go right before it.
+  Operation *consumer = nullptr;
+  int useStage = 0, useCluster = 0;
+  ttg::MemDescType bufferType;
+  int numSlots = 0;
+  unsigned group = 0;
+};
+
+/// Loads sharing slot count, stages and clusters share one counter pair.
+struct Group {
+  int numSlots, loadStage, loadCluster, useStage, useCluster;
+  Value insert, extract; // the advanced counters (yielded)
+};
+
+int attrInt(Operation *op, const char *name) {
+  return cast<IntegerAttr>(op->getAttr(name)).getInt();
+}
+
+void setStage(Operation *op, int stage, int cluster) {
+  Builder b(op->getContext());
+  op->setAttr(kStageAttr, b.getI32IntegerAttr(stage));
+  op->setAttr(kClusterAttr, b.getI32IntegerAttr(cluster));
+}
+
+std::string typeString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+/// True if `value` reaches an MMA of `body` within one iteration, through
+/// ops of the body (memdesc views, conversions, local_alloc/local_load...).
+bool feedsMMA(Block *body, Value value) {
+  SmallVector<Value> work{value};
+  llvm::DenseSet<Operation *> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      Operation *top = body->findAncestorOpInBlock(*user);
+      if (!top || !seen.insert(top).second)
+        continue;
+      if (isa<tt::DotOpInterface>(top))
+        return true;
+      if (isa<scf::YieldOp>(top))
+        continue;
+      for (Value r : top->getResults())
+        work.push_back(r);
+    }
+  }
+  return false;
+}
+
+class LoopBuffers {
+public:
+  LoopBuffers(scf::ForOp loop, int slotsOption,
+              tt::ModuleAxisInfoAnalysis &axisInfo)
+      : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
+        axisInfo(axisInfo) {}
+
+  /// Lowers what it can; returns the remark. `error` is set when the result
+  /// breaks the schedule (a bug of ours: the IR was changed).
+  std::string run(bool &error);
+
+private:
+  std::optional<Candidate> analyze(tt::LoadOp load, std::string &why);
+  void lower(SmallVectorImpl<Candidate> &cands, SmallVectorImpl<Group> &groups);
+
+  scf::ForOp loop;
+  Block *body;
+  int slotsOption;
+  tt::ModuleAxisInfoAnalysis &axisInfo;
+};
+
+std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
+                                              std::string &why) {
+  Candidate c;
+  c.load = load;
+  auto ptrTy = dyn_cast<RankedTensorType>(load.getPtr().getType());
+  auto resTy = dyn_cast<RankedTensorType>(load.getType());
+  if (!ptrTy || !resTy) {
+    why = "scalar or block-pointer load";
+    return std::nullopt;
+  }
+  c.loadStage = attrInt(load, kStageAttr);
+  c.loadCluster = attrInt(load, kClusterAttr);
+
+  // Consumers: top-level ops of the body, all in one stage and cluster.
+  SmallVector<Operation *> users;
+  for (Operation *user : load->getUsers()) {
+    if (user->getBlock() != body) {
+      why = "used inside a nested region";
+      return std::nullopt;
+    }
+    if (isa<scf::YieldOp>(user)) {
+      why = "value carried to the next iteration";
+      return std::nullopt;
+    }
+    users.push_back(user);
+  }
+  if (users.empty()) {
+    why = "no user";
+    return std::nullopt;
+  }
+  for (Operation *user : users) {
+    int s = attrInt(user, kStageAttr), cl = attrInt(user, kClusterAttr);
+    if (!c.consumer || user->isBeforeInBlock(c.consumer))
+      c.consumer = user;
+    if (user != users.front() &&
+        (s != c.useStage || cl != c.useCluster)) {
+      why = "users in different stages or clusters";
+      return std::nullopt;
+    }
+    c.useStage = s;
+    c.useCluster = cl;
+  }
+  if (c.useStage <= c.loadStage) {
+    why = "consumer in the same stage (stage " + std::to_string(c.useStage) +
+          "): nothing to buffer";
+    return std::nullopt;
+  }
+  if (!feedsMMA(body, load.getResult())) {
+    why = "does not feed an MMA";
+    return std::nullopt;
+  }
+  if (!tt::canBeConvertedToAsyncLoad(load, axisInfo)) {
+    why = "cannot become a cp.async (alignment/contiguity or element size)";
+    return std::nullopt;
+  }
+
+  ttg::SharedEncodingTrait enc;
+  auto alloc = users.size() == 1 ? dyn_cast<ttg::LocalAllocOp>(users.front())
+                                 : ttg::LocalAllocOp();
+  Value other = load.getOther();
+  if (alloc) {
+    if (other && !isZeroConst(other)) {
+      why = "non-zero 'other' with a local_alloc consumer (cp.async "
+            "zero-fills masked elements)";
+      return std::nullopt;
+    }
+    enc = dyn_cast<ttg::SharedEncodingTrait>(alloc.getType().getEncoding());
+    c.alloc = alloc;
+  } else {
+    if (llvm::any_of(users, [](Operation *u) {
+          return isa<ttg::LocalAllocOp>(u);
+        })) {
+      why = "local_alloc consumer next to other users";
+      return std::nullopt;
+    }
+    enc = tt::getSharedEncoding(load.getOperation());
+  }
+  if (!enc) {
+    why = "no shared encoding for its consumers";
+    return std::nullopt;
+  }
+  if (tt::getCopyVecBytes(resTy, enc) < 4) {
+    why = "copies of fewer than 4 bytes cannot be asynchronous";
+    return std::nullopt;
+  }
+  // Slots: the copies of `distance` future iterations are in flight while
+  // one slot is read. A register consumer (local_load) that runs before the
+  // copy in the kernel iteration (earlier cluster) has finished reading its
+  // slot when the copy overwrites it (Membar puts a barrier between them):
+  // `distance` slots suffice, as in Triton. A consumer reading shared memory
+  // directly (wgmma, asynchronous) or running after the copy needs one more.
+  int distance = c.useStage - c.loadStage;
+  bool readsFirst = !alloc && c.useCluster < c.loadCluster;
+  c.numSlots = readsFirst ? distance : distance + 1;
+  if (slotsOption >= c.numSlots)
+    c.numSlots = slotsOption;
+  auto slotTy = ttg::MemDescType::get(
+      resTy.getShape(), resTy.getElementType(), enc,
+      ttg::SharedMemorySpaceAttr::get(load.getContext()),
+      /*mutableMemory=*/true);
+  c.bufferType = tt::getMultiBufferedType(slotTy, c.numSlots);
+  return c;
+}
+
+void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
+                        SmallVectorImpl<Group> &groups) {
+  Location loc = loop.getLoc();
+  OpBuilder b(loop);
+  // Buffers and constants before the loop.
+  SmallVector<Value> buffers;
+  for (Candidate &c : cands)
+    buffers.push_back(
+        b.create<ttg::LocalAllocOp>(c.load.getLoc(), c.bufferType));
+  Value minusOne = b.create<arith::ConstantIntOp>(loc, -1, 32);
+  Value zero = b.create<arith::ConstantIntOp>(loc, 0, 32);
+  Value one = b.create<arith::ConstantIntOp>(loc, 1, 32);
+  SmallVector<Value> slotCounts;
+  for (Group &g : groups)
+    slotCounts.push_back(
+        b.create<arith::ConstantIntOp>(loc, g.numSlots, 32));
+
+  // Two loop-carried counters per group.
+  SmallVector<Value> inits(2 * groups.size(), minusOne);
+  unsigned firstArg = body->getNumArguments();
+  loop = addIterArgsToLoop(b, loop, inits);
+  body = loop.getBody();
+
+  // Advance each counter right before its first use in body order.
+  auto advance = [&](Value counter, Value n, Operation *before, int stage,
+                     int cluster) {
+    OpBuilder ib(before);
+    auto add = ib.create<arith::AddIOp>(loc, counter, one);
+    auto wrap = ib.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge,
+                                         add, n);
+    auto sel = ib.create<arith::SelectOp>(loc, wrap, zero, add);
+    for (Operation *op : {add.getOperation(), wrap.getOperation(),
+                          sel.getOperation()})
+      setStage(op, stage, cluster);
+    return sel.getResult();
+  };
+  for (auto [gi, g] : llvm::enumerate(groups)) {
+    Operation *firstLoad = nullptr, *firstUse = nullptr;
+    for (Candidate &c : cands) {
+      if (c.group != gi)
+        continue;
+      if (!firstLoad || c.load->isBeforeInBlock(firstLoad))
+        firstLoad = c.load;
+      if (!firstUse || c.consumer->isBeforeInBlock(firstUse))
+        firstUse = c.consumer;
+    }
+    g.insert = advance(body->getArgument(firstArg + 2 * gi), slotCounts[gi],
+                       firstLoad, g.loadStage, g.loadCluster);
+    g.extract = advance(body->getArgument(firstArg + 2 * gi + 1),
+                        slotCounts[gi], firstUse, g.useStage, g.useCluster);
+  }
+
+  for (auto [ci, c] : llvm::enumerate(cands)) {
+    Group &g = groups[c.group];
+    tt::LoadOp load = c.load;
+    Location lloc = load.getLoc();
+    // The copy, in the load's place.
+    OpBuilder lb(load);
+    auto view = tt::createSingleBufferView(lb, buffers[ci], g.insert);
+    unsigned contiguity = axisInfo.getContiguity(load.getPtr());
+    if (Value mask = load.getMask())
+      contiguity = std::min<unsigned>(contiguity,
+                                      axisInfo.getMaskAlignment(mask));
+    auto copy = lb.create<ttg::AsyncCopyGlobalToLocalOp>(
+        lloc, load.getPtr(), view, load.getMask(), load.getOther(),
+        load.getCachePolicyAttr(), load.getIsVolatile(),
+        std::max(1u, contiguity));
+    auto commit = lb.create<ttg::AsyncCommitGroupOp>(
+        lloc, copy.getToken().getType(), ValueRange{copy.getToken()});
+    for (Operation *op :
+         {view.getDefiningOp(), copy.getOperation(), commit.getOperation()})
+      setStage(op, c.loadStage, c.loadCluster);
+
+    // The wait and the read, before the first consumer.
+    OpBuilder cb(c.consumer);
+    auto wait = cb.create<ttg::AsyncWaitOp>(
+        lloc, ValueRange{commit.getResult()}, cb.getI32IntegerAttr(0));
+    auto readView = tt::createSingleBufferView(cb, buffers[ci], g.extract);
+    setStage(wait, c.useStage, c.useCluster);
+    setStage(readView.getDefiningOp(), c.useStage, c.useCluster);
+    if (c.alloc) {
+      tt::replaceUsesAndPropagateType(cb, c.alloc, readView);
+      if (c.alloc->use_empty())
+        c.alloc->erase();
+    } else {
+      auto read = cb.create<ttg::LocalLoadOp>(lloc, load.getType(), readView,
+                                              wait.getResult());
+      setStage(read, c.useStage, c.useCluster);
+      Value result = read.getResult();
+      if (Value other = load.getOther(); other && !isZeroConst(other)) {
+        auto sel = cb.create<arith::SelectOp>(lloc, load.getMask(), result,
+                                              other);
+        setStage(sel, c.useStage, c.useCluster);
+        result = sel.getResult();
+      }
+      load.getResult().replaceAllUsesWith(result);
+    }
+    load->erase();
+  }
+
+  SmallVector<Value> yields;
+  for (Group &g : groups) {
+    yields.push_back(g.insert);
+    yields.push_back(g.extract);
+  }
+  appendToForOpYield(loop, yields);
+
+  // Drain outstanding copies (the last iterations' speculative ones), then
+  // free the buffers.
+  OpBuilder after(loop->getContext());
+  after.setInsertionPointAfter(loop);
+  after.create<ttg::AsyncWaitOp>(loc, ValueRange{},
+                                 after.getI32IntegerAttr(0));
+  for (Value buf : llvm::reverse(buffers))
+    after.create<ttg::LocalDeallocOp>(loc, buf);
+}
+
+std::string LoopBuffers::run(bool &error) {
+  error = false;
+  if (!hasSchedule(loop))
+    return "not scheduled (no loop.stage/loop.cluster); left as is";
+  SmallVector<ScheduleProblem> problems;
+  LoopSchedule schedule = readSchedule(loop, problems);
+  if (!problems.empty())
+    return "malformed schedule ('" +
+           problems.front().op->getName().getStringRef().str() + "' " +
+           problems.front().message + "); left as is";
+  if (schedule.numUnscheduled)
+    return "partial schedule (" + std::to_string(schedule.numUnscheduled) +
+           " unscheduled op(s)); left as is";
+  bool lowered = body->walk([](Operation *op) {
+                       return isa<ttg::AsyncCopyGlobalToLocalOp>(op)
+                                  ? WalkResult::interrupt()
+                                  : WalkResult::advance();
+                     })
+                     .wasInterrupted();
+  if (lowered)
+    return "already holds async copies; left as is";
+
+  SmallVector<Candidate> cands;
+  SmallVector<Group> groups;
+  std::string kept;
+  for (Operation &op : body->without_terminator()) {
+    std::string why;
+    std::string where = formatLocation(op.getLoc());
+    if (tt::isTMALoad(&op)) {
+      why = "tensor-descriptor (TMA) load: not handled yet";
+    } else if (auto load = dyn_cast<tt::LoadOp>(&op)) {
+      if (std::optional<Candidate> c = analyze(load, why)) {
+        // Find or make its group.
+        unsigned gi = 0;
+        for (; gi < groups.size(); ++gi) {
+          Group &g = groups[gi];
+          if (g.numSlots == c->numSlots && g.loadStage == c->loadStage &&
+              g.loadCluster == c->loadCluster && g.useStage == c->useStage &&
+              g.useCluster == c->useCluster)
+            break;
+        }
+        if (gi == groups.size())
+          groups.push_back({c->numSlots, c->loadStage, c->loadCluster,
+                            c->useStage, c->useCluster, {}, {}});
+        c->group = gi;
+        cands.push_back(*c);
+        continue;
+      }
+    } else {
+      continue;
+    }
+    kept += (kept.empty() ? "" : "; ") + std::string("load at ") + where +
+            " (" + why + ")";
+  }
+  if (cands.empty())
+    return "no load to buffer" +
+           (kept.empty() ? std::string() : ": kept synchronous: " + kept) +
+           "; left as is";
+
+  std::string msg = std::to_string(cands.size()) +
+                    " load(s) in circular buffers:";
+  for (auto [i, c] : llvm::enumerate(cands))
+    msg += (i ? "; " : " ") + std::string("load at ") +
+           formatLocation(c.load.getLoc()) + ": " +
+           std::to_string(c.numSlots) + " slot(s) " +
+           typeString(c.bufferType) + ", stage " +
+           std::to_string(c.loadStage) + " -> " + std::to_string(c.useStage) +
+           (c.alloc ? " (read in shared memory)" : " (local_load)");
+  if (!kept.empty())
+    msg += "; kept synchronous: " + kept;
+
+  lower(cands, groups);
+  loop->setAttr(kLoweredAttr,
+                Builder(loop->getContext())
+                    .getI32IntegerAttr(static_cast<int>(cands.size())));
+
+  problems.clear();
+  LoopSchedule after = readSchedule(loop, problems);
+  verifySchedule(after, problems);
+  if (!problems.empty()) {
+    error = true;
+    return "the lowered loop breaks its schedule ('" +
+           problems.front().op->getName().getStringRef().str() + "' " +
+           problems.front().message + ")";
+  }
+  return msg;
+}
+
+struct AllocateBuffersPass
+    : public PassWrapper<AllocateBuffersPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(AllocateBuffersPass)
+
+  AllocateBuffersPass() = default;
+  AllocateBuffersPass(const AllocateBuffersPass &other) : PassWrapper(other) {}
+
+  StringRef getArgument() const final { return docs::allocateBuffers.argument; }
+  StringRef getDescription() const final {
+    return docs::allocateBuffers.summary;
+  }
+
+  Option<int> stages{
+      *this, docs::allocateBuffers.options[0].name,
+      llvm::cl::desc(docs::allocateBuffers.options[0].description),
+      llvm::cl::init(0)};
+  Option<bool> remarks{
+      *this, docs::allocateBuffers.options[1].name,
+      llvm::cl::desc(docs::allocateBuffers.options[1].description),
+      llvm::cl::init(true)};
+  Option<std::string> output{
+      *this, docs::allocateBuffers.options[2].name,
+      llvm::cl::desc(docs::allocateBuffers.options[2].description),
+      llvm::cl::init("")};
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (stages < 0) {
+      module.emitError() << "autopipe-allocate-buffers: "
+                            "global-to-shared-stages must be >= 0, got "
+                         << static_cast<int>(stages);
+      return signalPassFailure();
+    }
+    auto target = module->getAttrOfType<StringAttr>("ttg.target");
+    bool isCuda = target && target.getValue().starts_with("cuda:");
+
+    SmallVector<scf::ForOp> loops;
+    module.walk([&](scf::ForOp loop) {
+      if (hasSchedule(loop))
+        loops.push_back(loop);
+    });
+    if (loops.empty())
+      return;
+    std::optional<tt::ModuleAxisInfoAnalysis> axisInfo;
+    if (isCuda)
+      axisInfo.emplace(module);
+    std::string report;
+    bool failedAny = false;
+    for (scf::ForOp loop : loops) {
+      Location loopLoc = loop.getLoc();
+      std::string where = "loop at " + formatLocation(loopLoc);
+      std::string msg;
+      bool error = false;
+      if (!isCuda) {
+        msg = "not a CUDA target (" +
+              (target ? target.getValue().str() : std::string("no target")) +
+              "); left as is";
+      } else {
+        LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo);
+        msg = lb.run(error);
+        loop = nullptr; // may have been replaced
+      }
+      std::string line = "autopipe-allocate-buffers: " + where + ": " + msg;
+      if (error) {
+        mlir::emitError(loopLoc) << line;
+        failedAny = true;
+        continue;
+      }
+      if (remarks)
+        mlir::emitRemark(loopLoc) << line;
+      report += line + "\n";
+    }
+    if (failed(writeTextReport(output, report, module, getArgument())))
+      return signalPassFailure();
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> mlir::autopipe::createAllocateBuffersPass() {
+  return std::make_unique<AllocateBuffersPass>();
+}

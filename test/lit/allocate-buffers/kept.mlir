@@ -1,0 +1,43 @@
+// Loads of real GEMMs that autopipe-allocate-buffers keeps synchronous, with
+// the reason; the other load of the loop is still lowered.
+
+// sm90: a non-zero `other` with a local_alloc consumer (wgmma reads shared
+// memory, where cp.async leaves zeros for masked elements).
+// RUN: sed 's/%cst_0 = arith.constant dense<0.000000e+00> : tensor<128x64xf16/%cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o %t 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=OTHER
+// RUN: FileCheck %s --check-prefix=OTHER-IR < %t
+// OTHER: remark: autopipe-allocate-buffers: loop at <stdin>:57:13: 1 load(s) in circular buffers: load at <stdin>:68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16{{.*}}; kept synchronous: load at <stdin>:63:13 (non-zero 'other' with a local_alloc consumer (cp.async zero-fills masked elements))
+// OTHER-IR:      tt.load %arg11, %{{.*}}, %cst_0 {loop.cluster = 2 : i32, loop.stage = 0 : i32}
+// OTHER-IR-NEXT: ttg.local_alloc %{{.*}} {loop.cluster = 0 : i32, loop.stage = 2 : i32} : (tensor<128x64xf16, #blocked>)
+// OTHER-IR:      ttg.async_copy_global_to_local %arg12
+// OTHER-IR:      autopipe.buffers = 1 : i32
+
+// A local_alloc pinned into the load's stage: its consumer runs in the same
+// stage, nothing to buffer.
+// RUN: sed 's/%61 = ttg.local_alloc %60 :/%61 = ttg.local_alloc %60 {autopipe.stage = 0 : i32} :/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=PIN
+// PIN: 1 load(s) in circular buffers: load at <stdin>:68:13: {{.*}}; kept synchronous: load at <stdin>:63:13 (consumer in the same stage (stage 0): nothing to buffer)
+
+// A loop already holding async copies (the pass run twice) is left alone.
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-allocate-buffers)' -o %t.twice 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TWICE
+// TWICE: remark: autopipe-allocate-buffers: loop at {{.*}}: already holds async copies; left as is
+// RUN: FileCheck %s --check-prefix=TWICE-IR < %t.twice
+// TWICE-IR-COUNT-2: = ttg.local_alloc : ()
+// TWICE-IR-NOT:     = ttg.local_alloc : ()
+
+// gfx942 is Triton's (AMD stream pipeliner) for now.
+// RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.mlir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=HIP
+// HIP: remark: autopipe-allocate-buffers: loop at {{.*}}: not a CUDA target (hip:gfx942); left as is
+
+// The text report.
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false output=-})' -o /dev/null 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TEXT
+// TEXT-NOT: remark
+// TEXT: autopipe-allocate-buffers: loop at {{.*}}: 2 load(s) in circular buffers

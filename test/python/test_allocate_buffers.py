@@ -1,0 +1,92 @@
+"""autopipe-allocate-buffers in the real pipeline (CPU only): with
+``buffers="autopipe"`` our pass lowers the GEMM's loads into circular buffers
+before Triton's pipeliner expands the loop; the kernel compiles for sm80 and
+sm90 with cp.async, and the final TTGIR is the code Triton's own load lowering
+gives. The default (``buffers="triton"``) adds nothing of ours."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
+from triton_autopipe import pipelines  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "examples"))
+import compile_gemm  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("fresh_hook")
+
+CUDA = ["cuda:80", "cuda:90"]
+REPORT = re.compile(r"autopipe-allocate-buffers: loop at \S+compile_gemm\.py:37:5: 2 load\(s\) in circular buffers: "
+                    r"load at \S+:38:13: (\d) slot\(s\) !ttg\.memdesc<\dx128x64xf16, #ttg\.(\w+)<")
+
+
+def _normalized(ttgir: str) -> list[str]:
+    """TTGIR lines without SSA names, locations and our marker attribute,
+    sorted: equal for the same ops in a different order inside a block."""
+    text = re.sub(r"autopipe\.buffers = \d+ : i32, ", "", ttgir)
+    lines = [re.sub(r"%[\w#]+|loc\([^)]*\)|#loc\d*", "", line).strip() for line in text.splitlines()]
+    return sorted(line for line in lines if line and not line.startswith("#loc"))
+
+
+@pytest.mark.parametrize("target", CUDA)
+def test_gemm_compiles_with_our_buffers(target, capfd):
+    ta.enable(buffers="triton")  # our scheduler, Triton's load lowering
+    reference = compile_gemm.compile_gemm(target)
+    capfd.readouterr()
+    ta.enable(buffers="autopipe", explain=True)
+    kernel = compile_gemm.compile_gemm(target)
+    err = capfd.readouterr().err
+    m = REPORT.search(err)
+    assert m, err
+    slots, encoding = m.groups()
+    # sm90: wgmma reads the slot in shared memory, one more slot than the
+    # stage distance; sm80: the local_load runs before the copy, 2 slots.
+    assert (slots, encoding) == (("3", "nvmma_shared") if target == "cuda:90" else ("2", "swizzled_shared"))
+    ptx, ttgir = kernel.asm["ptx"], kernel.asm["ttgir"]
+    assert "cp.async.cg.shared.global" in ptx and "cp.async.wait_group" in ptx
+    assert "ttg.async_copy_global_to_local" in ttgir and "tt.load" not in ttgir.split("scf.for")[1].split("scf.yield")[0]
+    if target == "cuda:90":  # sm80's prefetch pass rebuilds the loop without the marker
+        assert "autopipe.buffers = 2 : i32" in ttgir
+    assert kernel.metadata.shared == reference.metadata.shared
+    # The same code as Triton's load lowering, up to where the slot counter
+    # is advanced within its cluster.
+    assert _normalized(ttgir) == _normalized(reference.asm["ttgir"])
+
+
+def test_default_is_triton_and_steps_are_opt_in():
+    assert pipelines.Settings().buffers == "triton"
+    assert "buffers=triton" in pipelines.Settings().key()
+    assert "buffers=autopipe" in pipelines.Settings(buffers="autopipe").key()
+    with pytest.raises(ValueError, match="unknown buffers"):
+        pipelines.Settings(buffers="mine")
+    from triton.backends.nvidia.compiler import CUDAOptions
+
+    options = CUDAOptions(num_warps=8, num_stages=3)
+    default = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings())]
+    ours = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings(buffers="autopipe"))]
+    assert "allocate_buffers" not in default
+    i = ours.index("allocate_buffers")
+    assert ours[i - 1:i + 3] == ["schedule_loops", "allocate_buffers", "print_schedule", "pipeline"]
+    assert [s for s in ours if s != "allocate_buffers"] == default
+
+
+def test_environment_selects_buffers(monkeypatch):
+    monkeypatch.setenv("TRITON_AUTOPIPE_BUFFERS", "autopipe")
+    ta.enable()
+    assert ta.current_hook().settings.buffers == "autopipe"
+    monkeypatch.delenv("TRITON_AUTOPIPE_BUFFERS")
+    ta.enable()
+    assert ta.current_hook().settings.buffers == "triton"
+    with pytest.raises(ValueError, match="unknown buffers"):
+        ta.enable(buffers="bogus")
+
+
+def test_default_pipeline_runs_nothing_of_ours_for_buffers(capfd):
+    ta.enable(explain=True)
+    compile_gemm.compile_gemm("cuda:90")
+    assert "autopipe-allocate-buffers" not in capfd.readouterr().err
