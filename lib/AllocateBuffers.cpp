@@ -26,7 +26,9 @@
 //     `other`).
 // Per lowered load:
 //   before the loop  %buf = ttg.local_alloc : !ttg.memdesc<N x shape, enc,
-//                    #smem, mutable>, N = sC - sL + 1 (one slot more than the
+//                    #smem, mutable>, N = sR - sL + 1, sR the stage of the
+//                    last reader (sC, or a later user of the local_alloc's
+//                    value or its memdesc views) (one slot more than the
 //                    stage distance: the slot being read is never the one
 //                    being written, also for wgmma that still reads it
 //                    asynchronously); N = sC - sL for a register consumer
@@ -267,7 +269,27 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
   // slot when the copy overwrites it (Membar puts a barrier between them):
   // `distance` slots suffice, as in Triton. A consumer reading shared memory
   // directly (wgmma, asynchronous) or running after the copy needs one more.
-  int distance = c.useStage - c.loadStage;
+  // With a shared consumer, the slot is read by the local_alloc's users
+  // (through memdesc views) until the last of them: count to that stage.
+  int lastReadStage = c.useStage;
+  if (alloc) {
+    SmallVector<Value> work{alloc.getResult()};
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      for (Operation *user : v.getUsers()) {
+        Operation *top = body->findAncestorOpInBlock(*user);
+        if (!top || isa<scf::YieldOp>(top)) {
+          why = "the local_alloc's value leaves the iteration";
+          return std::nullopt;
+        }
+        lastReadStage = std::max(lastReadStage, attrInt(top, kStageAttr));
+        for (Value r : user->getResults())
+          if (isa<ttg::MemDescType>(r.getType()))
+            work.push_back(r);
+      }
+    }
+  }
+  int distance = lastReadStage - c.loadStage;
   bool readsFirst = !alloc && c.useCluster < c.loadCluster;
   c.numSlots = readsFirst ? distance : distance + 1;
   if (slotsOption >= c.numSlots)

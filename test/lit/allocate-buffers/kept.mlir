@@ -41,3 +41,14 @@
 // RUN:   | FileCheck %s --check-prefix=TEXT
 // TEXT-NOT: remark
 // TEXT: autopipe-allocate-buffers: loop at {{.*}}: 2 load(s) in circular buffers
+
+// A local_alloc pinned to stage 1 while its wgmma stays in stage 2: the slot
+// is read until stage 2, so 3 slots (not 2) for the copy issued in stage 0;
+// the wait and the view are in the local_alloc's stage.
+// RUN: sed 's/%61 = ttg.local_alloc %60 :/%61 = ttg.local_alloc %60 {autopipe.stage = 1 : i32} :/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o %t.late 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=LATE
+// LATE: load at <stdin>:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, {{.*}}stage 0 -> 1 (read in shared memory)
+// RUN: FileCheck %s --check-prefix=LATE-IR < %t.late
+// LATE-IR: ttg.async_wait {{.*}}loop.stage = 1 : i32, num = 0 : i32}
+// LATE-IR-NEXT: ttg.memdesc_index {{.*}}loop.stage = 1 : i32} : !ttg.memdesc<3x128x64xf16
