@@ -55,7 +55,7 @@ def test_run_pipeline_reports_schedule():
 
 
 def test_run_pipeline_with_triton_scheduler():
-    ir = (ROOT / "test" / "lit" / "Inputs" / "gemm-sm90-before-scheduling.mlir").read_text()
+    ir = (ROOT / "test" / "lit" / "Inputs" / "gemm-sm90-before-scheduling.ttgir").read_text()
     out, diags = _C.run_pipeline(
         ir, "tritongpu-assign-latencies{num-stages=3},tritongpu-schedule-loops,autopipe-print-schedule")
     assert "tt.scheduled_max_stage = 2" in out

@@ -183,12 +183,12 @@ def test_triton_passes_leave_our_loops_alone(name, arch):
     from triton._C.libtriton import amd, ir
 
     ctx = _triton_context()
-    mod = ir.parse_mlir_module(str(INPUTS / f"gluon-warp-pipeline-{name}-{arch}.mlir"), ctx)
+    mod = ir.parse_mlir_module(str(INPUTS / f"gluon-warp-pipeline-{name}-{arch}.ttgir"), ctx)
     regions = _run(mod, lambda pm: plugin.add_pass(pm, amd_warp_pipeline.REGIONS), ctx)
     assert "triton.warp_pipeline.pipelined_for" in regions
     assert _ops(_run(mod, amd.passes.ttgpuir.add_warp_pipeline, ctx)) == _ops(regions)
 
-    probe = ir.parse_mlir_module(str(INPUTS / f"gluon-warp-pipeline-{name}-{arch}.mlir"), ctx)
+    probe = ir.parse_mlir_module(str(INPUTS / f"gluon-warp-pipeline-{name}-{arch}.ttgir"), ctx)
     _run(probe, lambda pm: plugin.add_pass(pm, amd_warp_pipeline.REGIONS), ctx)
     triton_lowered = _run(probe, lambda pm: amd.passes.ttgpuir.add_warp_pipeline_conversion(pm, arch), ctx)
     assert _ops(triton_lowered) != _ops(regions) and "amdg.cond_barrier" in triton_lowered

@@ -5,7 +5,7 @@
 
 // sm90 (wgmma reads shared memory): 3 slots (stage distance 2 + 1), the
 // local_alloc's NVMMA encoding, the local_alloc replaced by the slot view.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-print-schedule{remarks=false})' \
 // RUN:   | FileCheck %s --check-prefix=SM90
 // SM90:      #[[SHARED:.*]] = #ttg.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
@@ -47,17 +47,17 @@
 // SM90-NOT:  tt.load
 
 // The remark: slots, types, stages.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
-// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}gemm-sm90-before-scheduling.mlir:57:13: 2 load(s) in circular buffers: load at {{.*}}:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, #ttg.nvmma_shared<{{.*}}>, #ttg.shared_memory, mutable>, stage 0 -> 2 (read in shared memory); load at {{.*}}:68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16, {{.*}}stage 0 -> 2 (read in shared memory)
+// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}gemm-sm90-before-scheduling.ttgir:57:13: 2 load(s) in circular buffers: load at {{.*}}:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, #ttg.nvmma_shared<{{.*}}>, #ttg.shared_memory, mutable>, stage 0 -> 2 (read in shared memory); load at {{.*}}:68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16, {{.*}}stage 0 -> 2 (read in shared memory)
 // REMARK-NOT: kept synchronous
 
 // sm80 (mma.sync: the load feeds a convert_layout to a dot operand): the
 // swizzled encoding Triton picks for it, a local_load of the slot (with the
 // wait's token) in place of the load; 2 slots, as the read (cluster 0)
 // precedes the copy (cluster 2) in the kernel iteration.
-// RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-print-schedule{remarks=false})' \
 // RUN:   | FileCheck %s --check-prefix=SM80
 // SM80:      #[[SW:.*]] = #ttg.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
@@ -77,7 +77,7 @@
 
 // A non-zero `other` on sm80 is kept: on the copy, and as a select after the
 // local_load (cp.async zero-fills masked elements).
-// RUN: sed 's/%cst_0 = arith.constant dense<0.000000e+00> : tensor<128x64xf16/%cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16/' %inputs/gemm-sm80-before-scheduling.mlir \
+// RUN: sed 's/%cst_0 = arith.constant dense<0.000000e+00> : tensor<128x64xf16/%cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16/' %inputs/gemm-sm80-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-print-schedule{remarks=false})' \
 // RUN:   | FileCheck %s --check-prefix=OTHER
 // OTHER:      %cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16, #blocked>
@@ -88,20 +88,20 @@
 
 // global-to-shared-stages: 4 slots when asked for at least the distance + 1;
 // fewer than needed is ignored (3 stay).
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false global-to-shared-stages=4})' \
 // RUN:   | FileCheck %s --check-prefix=SLOTS4
 // SLOTS4: ttg.local_alloc : () -> !ttg.memdesc<4x128x64xf16
 // SLOTS4: ttg.local_alloc : () -> !ttg.memdesc<4x64x128xf16
 // SLOTS4: %[[N:.*]] = arith.constant 4 : i32
 // SLOTS4: arith.cmpi sge, %{{.*}}, %[[N]]
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false global-to-shared-stages=2})' \
 // RUN:   | FileCheck %s --check-prefix=SLOTS2
 // SLOTS2: ttg.local_alloc : () -> !ttg.memdesc<3x128x64xf16
 
 // tt.num_stages = 4: the load is 3 stages ahead of the MMA, 4 slots.
-// RUN: sed 's/^    }$/    } {tt.num_stages = 4 : i32}/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: sed 's/^    }$/    } {tt.num_stages = 4 : i32}/' %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false})' \
 // RUN:   | FileCheck %s --check-prefix=STAGES4
 // STAGES4: ttg.local_alloc : () -> !ttg.memdesc<4x128x64xf16
@@ -111,7 +111,7 @@
 // (prologue copies for iterations 0 and 1, the kernel, the epilogue) and
 // computes the wait counts; the result equals what it produces from the
 // unlowered loop up to the placement of the insert counter.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},tritongpu-pipeline{num-stages=3})' \
 // RUN:   | FileCheck %s --check-prefix=EXPAND
 // EXPAND-COUNT-2: ttg.async_copy_global_to_local %{{[0-9]+}}, {{.*}} : tensor<128x64x!tt.ptr<f16>

@@ -3,7 +3,7 @@
 
 // sm90: a non-zero `other` with a local_alloc consumer (wgmma reads shared
 // memory, where cp.async leaves zeros for masked elements).
-// RUN: sed 's/%cst_0 = arith.constant dense<0.000000e+00> : tensor<128x64xf16/%cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: sed 's/%cst_0 = arith.constant dense<0.000000e+00> : tensor<128x64xf16/%cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16/' %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=OTHER
 // RUN: FileCheck %s --check-prefix=OTHER-IR < %t
@@ -15,13 +15,13 @@
 
 // A local_alloc pinned into the load's stage: its consumer runs in the same
 // stage, nothing to buffer.
-// RUN: sed 's/%61 = ttg.local_alloc %60 :/%61 = ttg.local_alloc %60 {autopipe.stage = 0 : i32} :/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: sed 's/%61 = ttg.local_alloc %60 :/%61 = ttg.local_alloc %60 {autopipe.stage = 0 : i32} :/' %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=PIN
 // PIN: 1 load(s) in circular buffers: load at <stdin>:68:13: {{.*}}; kept synchronous: load at <stdin>:63:13 (consumer in the same stage (stage 0): nothing to buffer)
 
 // A loop already holding async copies (the pass run twice) is left alone.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-allocate-buffers)' -o %t.twice 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TWICE
 // TWICE: remark: autopipe-allocate-buffers: loop at {{.*}}: already holds async copies; left as is
@@ -30,13 +30,13 @@
 // TWICE-IR-NOT:     = ttg.local_alloc : ()
 
 // gfx942 is Triton's (AMD stream pipeliner) for now.
-// RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=HIP
 // HIP: remark: autopipe-allocate-buffers: loop at {{.*}}: not a CUDA target (hip:gfx942); left as is
 
 // The text report.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false output=-})' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TEXT
 // TEXT-NOT: remark
@@ -45,7 +45,7 @@
 // A local_alloc pinned to stage 1 while its wgmma stays in stage 2: the slot
 // is read until stage 2, so 3 slots (not 2) for the copy issued in stage 0;
 // the wait and the view are in the local_alloc's stage.
-// RUN: sed 's/%61 = ttg.local_alloc %60 :/%61 = ttg.local_alloc %60 {autopipe.stage = 1 : i32} :/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: sed 's/%61 = ttg.local_alloc %60 :/%61 = ttg.local_alloc %60 {autopipe.stage = 1 : i32} :/' %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o %t.late 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=LATE
 // LATE: load at <stdin>:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, {{.*}}stage 0 -> 1 (read in shared memory)

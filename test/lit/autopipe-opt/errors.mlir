@@ -6,8 +6,8 @@
 // OPTION: no such option bogus
 // RUN: not %autopipe-opt %s -p 'builtin.module(autopipe-print-schedule{remarks=maybe})' 2>&1 | FileCheck %s --check-prefix=VALUE
 // VALUE: 'maybe' is invalid value for boolean argument
-// RUN: not %autopipe-opt %inputs/does-not-exist.mlir 2>&1 | FileCheck %s --check-prefix=MISSING
-// MISSING: autopipe-opt: {{.*}}does-not-exist.mlir
+// RUN: not %autopipe-opt %inputs/does-not-exist.ttgir 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: autopipe-opt: {{.*}}does-not-exist.ttgir
 // RUN: printf 'tt.func @f( {\n' | not %autopipe-opt - 2>&1 | FileCheck %s --check-prefix=PARSE
 // PARSE: <stdin>:1:{{[0-9]+}}: error:
 // RUN: printf 'module {\n  "amdg.no_such_op"() : () -> ()\n}\n' | not %autopipe-opt - 2>&1 | FileCheck %s --check-prefix=AMDG

@@ -1,7 +1,7 @@
 // Triton 3.9's AMD scheduler writes a partial schedule (loads stage 0, the dot
 // stage 2; the rest is placed by its pipeliner). autopipe-print-schedule
 // accepts it and lists the unscheduled ops.
-// RUN: %autopipe-opt %inputs/gemm-gfx942-scheduled.mlir \
+// RUN: %autopipe-opt %inputs/gemm-gfx942-scheduled.ttgir \
 // RUN:   -p 'builtin.module(autopipe-print-schedule{remarks=false output=-})' -o /dev/null 2>&1 | FileCheck %s
 
 // CHECK:      autopipe schedule of loop #0 in @matmul_kernel at {{.*}}: 3 stage(s) (tt.scheduled_max_stage = 2), 2 cluster(s), 15 op(s), 12 unscheduled

@@ -5,7 +5,7 @@
 // Schedule A: loadK 0, loadV 1, MMA0 2, everything else 3. Body order:
 // MMA0(i+1) [cluster 0], softmax(i) + mul(i) + MMA1(i) [cluster 1],
 // loadK(i+3) [after its pointer increment], loadV(i+2).
-// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-a remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o %t.a 2>&1 | FileCheck %s --check-prefix=SA
 // RUN: FileCheck %s --check-prefix=SA-IR < %t.a
@@ -40,7 +40,7 @@
 //
 // Schedule B: loadK 0, loadV 1, MMA1 3, the rest 2. Body order: MMA0(i+1)
 // [cluster 0], MMA1(i) [1], softmax(i+1) + mul(i+1) [2], loadK(i+3), loadV(i+2).
-// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=SB
 // SB:      4 stage(s) (tt.scheduled_max_stage = 3), 7 cluster(s), 26 op(s)
@@ -58,11 +58,11 @@
 // SB-NEXT:   stage 2 cluster 5  tt.addptr
 //
 // auto: attention-like, but default (measured faster with Triton's expander).
-// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir -p 'builtin.module(autopipe-schedule-loops{num-stages=4})' -o /dev/null 2>&1 \
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir -p 'builtin.module(autopipe-schedule-loops{num-stages=4})' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=AUTO
 // AUTO: default schedule, 4 stages, 2 pipelined load(s) (auto: attention-like, but the attention schedules are slower than default
 // Default on attention: both loads in stage 0, both MMAs in the last stage.
-// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=default remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEF
 // DEF: 3 stage(s) (tt.scheduled_max_stage = 2)

@@ -3,10 +3,10 @@
 // layout conversions and the MMA in stage 2; pointer increments in stage 1.
 // Triton's own scheduler assigns the same stages (its cluster numbering keeps
 // an empty cluster for stage 1).
-// RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=OURS
-// RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(tritongpu-assign-latencies{num-stages=3},tritongpu-schedule-loops,autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=TRITON
 // OURS:        3 stage(s) (tt.scheduled_max_stage = 2), 3 cluster(s), 17 op(s)

@@ -2,7 +2,7 @@
 // stage 0 (last cluster: issued after the MMA for a future iteration), pointer
 // increments in stage 1 just before them, local_alloc + wgmma in stage 2 --
 // the same stages and cluster order as Triton 3.9's scheduler.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o %t.sm90 2>&1 | FileCheck %s --check-prefix=SM90
 // RUN: FileCheck %s --check-prefix=SM90-IR < %t.sm90
@@ -25,7 +25,7 @@
 // SM90-IR: } {autopipe.schedule = "default", tt.scheduled_max_stage = 2 : i32}
 
 // tt.num_stages on the loop overrides the option; 4 stages put the MMA in 3.
-// RUN: sed 's/} : i32 {$/} : i32 {/; s/^    }$/    } {tt.num_stages = 4 : i32}/' %inputs/gemm-sm90-before-scheduling.mlir \
+// RUN: sed 's/} : i32 {$/} : i32 {/; s/^    }$/    } {tt.num_stages = 4 : i32}/' %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=2 remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=NUMSTAGES
 // NUMSTAGES: 4 stage(s) (tt.scheduled_max_stage = 3)
@@ -33,7 +33,7 @@
 // NUMSTAGES: stage 3 cluster 0  ttng.warp_group_dot
 
 // gfx942: the partial form Triton's AMD pipeliner expects (anchors only).
-// RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.mlir \
+// RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=GFX942
 // GFX942:     3 stage(s) (tt.scheduled_max_stage = 2), 2 cluster(s), 17 op(s), 14 unscheduled
@@ -43,10 +43,10 @@
 // GFX942-NOT: stage
 
 // The remark says what was chosen and why.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir -p 'builtin.module(autopipe-schedule-loops)' -o /dev/null 2>&1 \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir -p 'builtin.module(autopipe-schedule-loops)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
-// REMARK: remark: autopipe-schedule-loops: loop at {{.*}}gemm-sm90-before-scheduling.mlir:57:13: default schedule, 3 stages, 2 pipelined load(s) (auto: no MMA -> softmax -> MMA chain with K/V loads, so default)
+// REMARK: remark: autopipe-schedule-loops: loop at {{.*}}gemm-sm90-before-scheduling.ttgir:57:13: default schedule, 3 stages, 2 pipelined load(s) (auto: no MMA -> softmax -> MMA chain with K/V loads, so default)
 // Asking for an attention schedule on a GEMM falls back to default, saying so.
-// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.mlir -p 'builtin.module(autopipe-schedule-loops{schedule=attention-b})' -o /dev/null 2>&1 \
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir -p 'builtin.module(autopipe-schedule-loops{schedule=attention-b})' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=FALLBACK
 // FALLBACK: default schedule, 3 stages, 2 pipelined load(s) (attention-b requested, but the loop has no MMA -> softmax -> MMA chain with K/V loads; using default)

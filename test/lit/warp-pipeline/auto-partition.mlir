@@ -2,11 +2,11 @@
 // (TTGIR of examples/compile_gemm.py for gfx942 with block-pingpong off) is
 // split into "load" (global loads + address/mask math, moved first),
 // "compute" (LDS reads, MFMA) and "store" (LDS writes, moved last) stages.
-// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.mlir -p 'builtin.module(autopipe-warp-pipeline-regions{auto-partition=true})' | FileCheck %s --check-prefix=REGIONS
-// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.mlir -p 'builtin.module(autopipe-warp-pipeline-regions{auto-partition=true},autopipe-lower-warp-pipeline)' | FileCheck %s --check-prefix=LOWER
+// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.ttgir -p 'builtin.module(autopipe-warp-pipeline-regions{auto-partition=true})' | FileCheck %s --check-prefix=REGIONS
+// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.ttgir -p 'builtin.module(autopipe-warp-pipeline-regions{auto-partition=true},autopipe-lower-warp-pipeline)' | FileCheck %s --check-prefix=LOWER
 // Off by default; and only for kernels with auto-partition-warps warps.
-// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.mlir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline)' | FileCheck %s --check-prefix=OFF
-// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.mlir -p 'builtin.module(autopipe-warp-pipeline-regions{auto-partition=true auto-partition-warps=4})' | FileCheck %s --check-prefix=OFF
+// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.ttgir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline)' | FileCheck %s --check-prefix=OFF
+// RUN: %autopipe-opt %inputs/triton-gemm-gfx942-w8-no-pingpong.ttgir -p 'builtin.module(autopipe-warp-pipeline-regions{auto-partition=true auto-partition-warps=4})' | FileCheck %s --check-prefix=OFF
 // RUN: %autopipe-opt %s -split-input-file -verify-diagnostics -p 'builtin.module(autopipe-warp-pipeline-regions{auto-partition=true})'
 
 // REGIONS:      scf.for

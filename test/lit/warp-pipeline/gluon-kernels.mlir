@@ -1,13 +1,13 @@
 // The TTGIR Triton 3.9 produces for the Gluon GEMMs of
 // benchmarks/kernels/gluon_amd.py (captured before tritonamdgpu-warp-pipeline
 // with MLIR_ENABLE_DUMP=1), through both of our passes.
-// RUN: %autopipe-opt %inputs/gluon-warp-pipeline-2stage-gfx942.mlir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline{remarks=true})' 2>%t.2.remarks | FileCheck %s --check-prefix=TWO
+// RUN: %autopipe-opt %inputs/gluon-warp-pipeline-2stage-gfx942.ttgir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline{remarks=true})' 2>%t.2.remarks | FileCheck %s --check-prefix=TWO
 // RUN: FileCheck %s --check-prefix=TWO-REMARK < %t.2.remarks
-// RUN: %autopipe-opt %inputs/gluon-warp-pipeline-3stage-gfx950.mlir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline{remarks=true})' 2>%t.3.remarks | FileCheck %s --check-prefix=THREE
+// RUN: %autopipe-opt %inputs/gluon-warp-pipeline-3stage-gfx950.ttgir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline{remarks=true})' 2>%t.3.remarks | FileCheck %s --check-prefix=THREE
 // RUN: FileCheck %s --check-prefix=THREE-REMARK < %t.3.remarks
 // Running the regions pass twice changes nothing the second time (no markers
 // left), and lowering twice neither (no pipelined loop left).
-// RUN: %autopipe-opt %inputs/gluon-warp-pipeline-3stage-gfx950.mlir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline)' > %t.once
+// RUN: %autopipe-opt %inputs/gluon-warp-pipeline-3stage-gfx950.ttgir -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline)' > %t.once
 // RUN: %autopipe-opt %t.once -p 'builtin.module(autopipe-warp-pipeline-regions,autopipe-lower-warp-pipeline)' > %t.twice
 // RUN: diff %t.once %t.twice
 
