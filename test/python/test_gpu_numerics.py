@@ -39,6 +39,18 @@ PIPELINES = [
     pytest.param(AUTOPIPE, id="autopipe",
                  marks=pytest.mark.skipif(_IMPORT_ERROR is not None, reason=_IMPORT_ERROR or "")),
 ]
+_AUTOPIPE_SKIP = pytest.mark.skipif(_IMPORT_ERROR is not None, reason=_IMPORT_ERROR or "")
+# Attention also under the computation-pipelining schedules (issue: loop scheduling).
+ATTN_PIPELINES = PIPELINES + [
+    pytest.param(Pipeline(f"autopipe-{s}", autopipe=True, enable_kwargs={"schedule": s}), id=f"autopipe-{s}",
+                 marks=_AUTOPIPE_SKIP)
+    for s in ("attention-a", "attention-b")
+]
+# GEMMs also with our circular-buffer load lowering (opt-in).
+GEMM_PIPELINES = PIPELINES + [
+    pytest.param(Pipeline("autopipe-buffers", autopipe=True, enable_kwargs={"buffers": "autopipe"}),
+                 id="autopipe-buffers", marks=_AUTOPIPE_SKIP),
+]
 DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16}
 # (atol, rtol) against an fp32 reference, for O(1) outputs.
 TOL = {torch.float16: (1e-2, 1e-2), torch.bfloat16: (3e-2, 2e-2)}
@@ -88,7 +100,7 @@ GEMM_CASES = [
 ]
 
 
-@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("pipeline", GEMM_PIPELINES)
 @pytest.mark.parametrize("dtype", list(DTYPES))
 @pytest.mark.parametrize("M,N,K,cfg", GEMM_CASES)
 def test_gemm(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, pipeline: Pipeline) -> None:
@@ -148,7 +160,7 @@ ATTN_CASES = [
 ]
 
 
-@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("pipeline", ATTN_PIPELINES)
 @pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
 @pytest.mark.parametrize("head_dim", [64, 128])
 @pytest.mark.parametrize("B,H,N,cfg", ATTN_CASES)
@@ -164,7 +176,7 @@ def test_attention(B: int, H: int, N: int, cfg: AttnConfig | str, head_dim: int,
     _check(out, ref)
 
 
-@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("pipeline", ATTN_PIPELINES)
 @pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
 def test_attention_bf16(causal: bool, pipeline: Pipeline) -> None:
     q, k, v = (torch.randn((2, 2, 777, 128), device="cuda", dtype=torch.bfloat16) for _ in range(3))
