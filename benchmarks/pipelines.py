@@ -72,6 +72,16 @@ def _import_autopipe() -> Any:
     return ap
 
 
+def autopipe_import_error() -> str | None:
+    """Why ``triton_autopipe`` cannot be imported here, or None if it can (tests
+    use it as the reason of their autopipe skips)."""
+    try:
+        _import_autopipe()
+    except Exception as exc:  # ImportError, or any failure while importing the package
+        return f"triton_autopipe cannot be imported: {type(exc).__name__}: {exc}"
+    return None
+
+
 def _ready_plugin_path() -> str | None:
     """The plugin path from ``$TRITON_AUTOPIPE_PLUGIN`` or the checkout's ``.ready-plugin`` file."""
     if os.environ.get("TRITON_AUTOPIPE_PLUGIN"):

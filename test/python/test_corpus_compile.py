@@ -16,18 +16,10 @@ import triton
 from triton import knobs
 
 from benchmarks.kernels.corpus import TARGETS, CorpusEntry, corpus_cases, gemm_entry, BENCH_GEMM
-from benchmarks.pipelines import TRITON, AUTOPIPE, Pipeline, _import_autopipe, use
+from benchmarks.pipelines import TRITON, AUTOPIPE, Pipeline, autopipe_import_error, use
 
 
-def _autopipe_import_error() -> str | None:
-    try:
-        _import_autopipe()
-    except Exception as exc:  # ImportError, or any failure while importing the package
-        return f"triton_autopipe cannot be imported: {type(exc).__name__}: {exc}"
-    return None
-
-
-_IMPORT_ERROR = _autopipe_import_error()
+_IMPORT_ERROR = autopipe_import_error()
 PIPELINES = [
     pytest.param(TRITON, id="triton"),
     pytest.param(AUTOPIPE, id="autopipe",

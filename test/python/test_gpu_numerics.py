@@ -20,20 +20,12 @@ from benchmarks.kernels.attention import AttnConfig, launch_attention  # noqa: E
 from benchmarks.kernels.corpus import BENCH_ATTN, BENCH_GEMM, BENCH_GEMM_DESC, DEEP_GEMM, SMALL_ATTN, SMALL_GEMM  # noqa: E402
 from benchmarks.kernels.gemm import GemmConfig, launch_gemm  # noqa: E402
 from benchmarks.kernels.gemm_desc import launch_gemm_desc  # noqa: E402
-from benchmarks.pipelines import AUTOPIPE, TRITON, Pipeline, _import_autopipe, use  # noqa: E402
+from benchmarks.pipelines import AUTOPIPE, TRITON, Pipeline, autopipe_import_error, use  # noqa: E402
 
 pytestmark = pytest.mark.gpu
 
 
-def _autopipe_import_error() -> str | None:
-    try:
-        _import_autopipe()
-    except Exception as exc:  # ImportError, or any failure while importing the package
-        return f"triton_autopipe cannot be imported: {type(exc).__name__}: {exc}"
-    return None
-
-
-_IMPORT_ERROR = _autopipe_import_error()
+_IMPORT_ERROR = autopipe_import_error()
 PIPELINES = [
     pytest.param(TRITON, id="triton"),
     pytest.param(AUTOPIPE, id="autopipe",
