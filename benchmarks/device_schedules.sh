@@ -26,7 +26,8 @@ for s in auto attention-a attention-b; do
 done
 for p in "${pids[@]}"; do wait "$p" || status=1; done
 for s in auto attention-a attention-b; do echo "== numerics, schedule $s"; tail -3 "$RES/numerics-$s.log"; done
-V=(--autopipe-variant "ap-attn-a:schedule=attention-a" --autopipe-variant "ap-attn-b:schedule=attention-b")
+V=(--autopipe-variant "ap-attn-a:schedule=attention-a" --autopipe-variant "ap-attn-b:schedule=attention-b"
+   --autopipe-variant "ap-attn-a-tx:schedule=attention-a,expand=triton")
 timeout 240 python3 -m benchmarks attention "${V[@]}" --out "$RES/attention" > "$RES/attention.log" 2>&1 || status=1
 timeout 200 python3 -m benchmarks gemm --out "$RES/gemm" > "$RES/gemm.log" 2>&1 || status=1
 tail -5 "$RES/attention.log" "$RES/gemm.log"

@@ -30,6 +30,7 @@ const Entry kEntries[] = {
      [] { return createWarpPipelineRegionsPass(); }},
     {docs::lowerWarpPipeline, [] { return createLowerWarpPipelinePass(); }},
     {docs::allocateBuffers, [] { return createAllocateBuffersPass(); }},
+    {docs::expandLoops, [] { return createExpandLoopsPass(); }},
 };
 } // namespace
 

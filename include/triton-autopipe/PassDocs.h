@@ -117,11 +117,43 @@ inline constexpr PassRecord allocateBuffers = {
     "tritongpu-pipeline)",
     allocateBuffersOptions, std::size(allocateBuffersOptions)};
 
+inline constexpr PassOptionDoc expandLoopsOptions[] = {
+    {"num-stages", "int", "3",
+     "Stage count of loops without tt.num_stages (the kernel's num_stages); "
+     "loops of <= 1 stage get no async wgmma, as in Triton."},
+    {"speculate-mma", "bool", "true",
+     "Run MMAs scheduled before the last stage unpredicated (they read "
+     "allocated memory and write only their own, then dead, result) instead "
+     "of under scf.if, which forces a synchronous wgmma."},
+    {"async-dots", "string", "auto",
+     "Where the kernel loop waits for async wgmma (sm90): 'triton' "
+     "(asyncLaunchDots: serializes a dot whose result is read by anything but "
+     "the next dot's accumulator), 'autopipe' (every wgmma async, one "
+     "warp_group_dot_wait right before each point that needs one complete: "
+     "first reader, register-operand rewrite, write into the circular-buffer "
+     "slot it read), 'auto' (triton where it keeps every dot in flight, "
+     "autopipe elsewhere)."},
+    {"remarks", "bool", "true",
+     "Emit one remark per scheduled loop: expanded or not, and how its wgmma "
+     "waits were placed."},
+    {"output", "string", "",
+     "Also write those lines as text: '-' for stderr, or a file path "
+     "(appended to)."},
+};
+
+inline constexpr PassRecord expandLoops = {
+    "autopipe-expand-loops",
+    "Expand every scheduled scf.for into prologue + kernel loop (Triton's "
+    "exported PipelineExpander, dynamic trip counts, predication) with early "
+    "MMAs speculated, and place async-wgmma waits where a result, register "
+    "operand or buffer slot is needed (replaces Triton's tritongpu-pipeline)",
+    expandLoopsOptions, std::size(expandLoopsOptions)};
+
 /// Every pass, in registration order. The plugin's pass table must list the
 /// same passes (checked there at compile time).
 inline constexpr const PassRecord *allPasses[] = {
     &printSchedule, &scheduleLoops, &warpPipelineRegions, &lowerWarpPipeline,
-    &allocateBuffers};
+    &allocateBuffers, &expandLoops};
 
 } // namespace mlir::autopipe::docs
 

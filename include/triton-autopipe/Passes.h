@@ -89,6 +89,11 @@ std::unique_ptr<Pass> createLowerWarpPipelinePass();
 /// buffers filled by async copies (see lib/AllocateBuffers.cpp).
 std::unique_ptr<Pass> createAllocateBuffersPass();
 
+/// `autopipe-expand-loops`: prologue/kernel expansion of scheduled loops with
+/// speculated early MMAs and async-wgmma waits at first need (replaces
+/// Triton's tritongpu-pipeline; see lib/ExpandLoops.cpp).
+std::unique_ptr<Pass> createExpandLoopsPass();
+
 } // namespace mlir::autopipe
 
 #endif // TRITON_AUTOPIPE_PASSES_H

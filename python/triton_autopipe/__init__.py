@@ -18,6 +18,8 @@ picks the loop schedule,
 ``TRITON_AUTOPIPE_BUFFERS=triton|autopipe`` picks who lowers the CUDA loads
 into shared-memory circular buffers (default ``triton``; ``autopipe`` is
 opt-in),
+``TRITON_AUTOPIPE_EXPAND=autopipe|triton`` picks who expands the pipelined
+loops and places the async-wgmma waits on CUDA (default ``autopipe``),
 ``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
 """
 from __future__ import annotations
@@ -38,15 +40,20 @@ def _truthy(value: Optional[str]) -> bool:
 
 
 def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
-           buffers: Optional[str] = None) -> None:
+           buffers: Optional[str] = None, expand: Optional[str] = None) -> None:
     """Install our stages hook (chained after any hook already installed) and
     load the plugin. ``explain`` prints each loop's schedule to stderr (default:
     ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
     ``default``, ``attention-a``, ``attention-b`` or ``triton`` (Triton's own
     scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``); ``buffers`` is
     ``triton`` (default) or ``autopipe`` (our circular-buffer load lowering
-    on CUDA; default: ``TRITON_AUTOPIPE_BUFFERS``). Calling it again
-    replaces the settings."""
+    on CUDA; default: ``TRITON_AUTOPIPE_BUFFERS``); ``expand`` is
+    ``autopipe`` (default: our loop expansion and async-wgmma waits) or
+    ``triton`` (Triton's ``tritongpu-pipeline``; default:
+    ``TRITON_AUTOPIPE_EXPAND``). Calling it again replaces the settings.
+
+    >>> enable(schedule="attention-a")   # attention: first dot one stage ahead
+    """
     global _hook
     from triton import knobs
 
@@ -60,11 +67,14 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
         schedule = os.environ.get("TRITON_AUTOPIPE_SCHEDULE", "").strip() or "auto"
     if buffers is None:
         buffers = os.environ.get("TRITON_AUTOPIPE_BUFFERS", "").strip() or "triton"
+    if expand is None:
+        expand = os.environ.get("TRITON_AUTOPIPE_EXPAND", "").strip() or "autopipe"
+    settings = Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand)
     plugin.load()
     previous = knobs.runtime.add_stages_inspection_hook
     if _hook is not None and previous is _hook:
         previous = _hook.previous
-    _hook = AutopipeHook(Settings(explain=bool(explain), schedule=schedule, buffers=buffers), previous)
+    _hook = AutopipeHook(settings, previous)
     knobs.runtime.add_stages_inspection_hook = _hook
 
 

@@ -35,6 +35,12 @@ SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")
 #: first; opt-in while it matures).
 BUFFERS = ("triton", "autopipe")
 
+#: Values of ``Settings.expand`` / ``TRITON_AUTOPIPE_EXPAND``: who expands the
+#: scheduled loops (prologue + kernel) and places the async-wgmma waits:
+#: ``autopipe`` (``autopipe-expand-loops``, default) or ``triton`` (Triton's
+#: ``tritongpu-pipeline``). AMD targets keep Triton's AMD pipeliner.
+EXPANDS = ("autopipe", "triton")
+
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -43,12 +49,15 @@ class Settings:
     explain: bool = False
     schedule: str = "auto"
     buffers: str = "triton"
+    expand: str = "autopipe"
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
             raise ValueError(f"triton-autopipe: unknown schedule {self.schedule!r}; expected one of {SCHEDULES}")
         if self.buffers not in BUFFERS:
             raise ValueError(f"triton-autopipe: unknown buffers {self.buffers!r}; expected one of {BUFFERS}")
+        if self.expand not in EXPANDS:
+            raise ValueError(f"triton-autopipe: unknown expand {self.expand!r}; expected one of {EXPANDS}")
 
     def key(self) -> str:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
@@ -82,6 +91,15 @@ def _allocate_buffers(settings: Settings) -> Step:
     if settings.explain:
         opts["output"] = "-"
     return Step("allocate_buffers", lambda pm, dump: plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, opts))
+
+
+def _expand_loops(settings: Settings, num_stages: int) -> Step:
+    """Our loop expansion + async-wgmma waits in place of Triton's
+    ``tritongpu-pipeline`` (same step name: it is the same point of the list)."""
+    opts: dict[str, object] = {"num-stages": num_stages, "remarks": False}
+    if settings.explain:
+        opts["output"] = "-"
+    return Step("pipeline", lambda pm, dump: plugin.add_pass(pm, plugin.EXPAND_LOOPS, opts))
 
 
 def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
@@ -128,7 +146,10 @@ def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
     if settings.buffers == "autopipe":
         s.append(_allocate_buffers(settings))
     s.append(_print_schedule(settings))
-    add("pipeline", lambda pm, dump: ttgpuir.add_pipeline(pm, opt.num_stages, dump))
+    if settings.expand == "autopipe":
+        s.append(_expand_loops(settings, opt.num_stages))
+    else:
+        add("pipeline", lambda pm, dump: ttgpuir.add_pipeline(pm, opt.num_stages, dump))
     add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
     add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
     if family == 8:

@@ -17,6 +17,7 @@ _loaded: str | None = None
 PRINT_SCHEDULE = "autopipe-print-schedule"
 SCHEDULE_LOOPS = "autopipe-schedule-loops"
 ALLOCATE_BUFFERS = "autopipe-allocate-buffers"
+EXPAND_LOOPS = "autopipe-expand-loops"
 
 
 def library_path() -> Path:
