@@ -37,8 +37,18 @@
 //            the stage distance of writer and reader, both taken from the
 //            schedule before expansion;
 //          * unknown shared-memory writes: every earlier wgmma;
+//          * the loop's yield, for carried results that cannot cross the
+//            back edge in flight: all may when each can take over its iter
+//            arg's registers (nothing reads the iter arg after the dot is
+//            issued); otherwise the back edge copies one, and ptxas
+//            serializes every wgmma of a function in which a register copy
+//            may read a running wgmma's accumulator (its info C7514), so
+//            only in-place accumulators (`c` is the iter arg) cross;
 //        plus `wait 0` after the loop (results and buffers of the last
-//        iterations). Dots whose operands are not loop-invariant or
+//        iterations). A wait that threads no value and cannot retire a
+//        group (its count >= the groups that can be in flight there, from a
+//        simulation of the body) is not emitted: such no-op waits with
+//        wgmmas in flight also make ptxas serialize (C7514). Dots whose operands are not loop-invariant or
 //        slot-indexed circular buffers, dots in nested regions, non-fp32
 //        accumulators: the loop falls back to `triton` (remark says why);
 //      - `auto` (default): `triton` for loops where Triton keeps every wgmma
@@ -267,6 +277,7 @@ public:
   /// Makes every wgmma async and inserts the waits; returns how many.
   unsigned run() {
     collectResultUses();
+    collectBackEdge();
     collectRegisterOperands();
     collectSharedWrites();
     for (ttng::WarpGroupDotOp dot : dots)
@@ -336,16 +347,15 @@ private:
             BlockArgument arg = loop.getRegionIterArg(idx);
             work.push_back({arg, back + 1});
             carried.insert(loop->getResult(idx));
-            // Crossing the back edge in flight is fine only when the dot
-            // accumulates in place into the iter arg it is yielded to (its
-            // `c` is that iter arg: a GEMM's accumulator). Any other result
-            // is copied into the iter arg's registers at the back edge, a
-            // read of a running wgmma's accumulator, for which ptxas
-            // serializes every wgmma of the function (C7514): it is waited
-            // for before the yield instead.
-            if (back == 0 && dot.getC() != arg)
-              needs.push_back(
-                  {loop.getBody()->getTerminator(), static_cast<unsigned>(i), 0, v});
+            if (back == 0) {
+              bool inPlace = dot.getC() == arg;
+              bool deadAtIssue = llvm::none_of(arg.getUsers(), [&](Operation *u) {
+                Operation *top = topLevel(u);
+                return top && dot->isBeforeInBlock(top);
+              });
+              crossing.push_back({static_cast<unsigned>(i), v, inPlace,
+                                  deadAtIssue});
+            }
             continue;
           }
           if (isAccumulatorUse(use) && user->getBlock() == loop.getBody())
@@ -360,6 +370,27 @@ private:
           needs.push_back({first, static_cast<unsigned>(i), back, v});
       }
     }
+  }
+
+  /// Which carried results may cross the back edge in flight. A result can
+  /// take over its iter arg's registers when nothing reads the iter arg once
+  /// the dot is issued; if every carried result can, all cross in flight (a
+  /// GEMM's accumulator; attention's rescaled output under the default
+  /// schedule, as Triton does). If one cannot, the back edge copies it, and
+  /// ptxas serializes every wgmma of the function when a register copy may
+  /// read a running wgmma's accumulator (C7514; measured: a later dot left in
+  /// flight while an earlier, retired one's result is copied triggers it
+  /// too): then only results that accumulate in place into their own iter
+  /// arg cross in flight and the others are waited for before the yield.
+  void collectBackEdge() {
+    bool allCanCross = llvm::all_of(
+        crossing, [](const Crossing &c) { return c.deadAtIssue; });
+    if (allCanCross)
+      return;
+    for (const Crossing &c : crossing)
+      if (!c.inPlace)
+        needs.push_back(
+            {loop.getBody()->getTerminator(), c.dot, 0, c.value});
   }
 
   /// RS wgmma: the op defining operand A in the body must not run while the
@@ -534,6 +565,13 @@ private:
   Value tensorIterArg; ///< A tensor iter arg, to order waits without values.
   llvm::DenseMap<Value, Value> latest;
   SmallVector<Need> needs;
+  struct Crossing {
+    unsigned dot;
+    Value value;
+    bool inPlace;     ///< c is the iter arg it is yielded to
+    bool deadAtIssue; ///< nothing reads that iter arg after the dot
+  };
+  SmallVector<Crossing> crossing;
 };
 
 /// Would Triton's asyncLaunchDots keep every wgmma of `loop` in flight? (its

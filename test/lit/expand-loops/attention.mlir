@@ -1,0 +1,89 @@
+// autopipe-expand-loops on a flash-attention forward loop (sm90) scheduled by
+// autopipe-schedule-loops.
+//
+// Schedule A (MMA0 one stage ahead of softmax). Expanded loop: MMA0(i+1) is
+// issued unpredicated (no scf.if: that would make it a synchronous wgmma) and
+// left in flight; softmax(i) waits for MMA0(i) only (2 groups may stay in
+// flight: MMA1(i-1), MMA0(i+1)); the rescale of the accumulator waits for
+// MMA1(i-1) (1: MMA0(i+1) still runs); the scores of MMA0(i+1) are copied at
+// the back edge, so both results are waited for before the yield; the K/V
+// copies need no wait of their own (the slots they fill were last read by
+// dots already retired); wait 0 after the loop.
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-a remarks=false},autopipe-expand-loops)' \
+// RUN:   -o %t.a 2>&1 | FileCheck %s --check-prefix=A-REMARK
+// RUN: FileCheck %s --check-prefix=SA < %t.a
+// A-REMARK: remark: autopipe-expand-loops: loop at {{.*}}attention-sm90-before-scheduling.ttgir:84:13: expanded into 4 stages; 2 async wgmma, 3 waits placed at first need (Triton's would serialize the wgmma at {{.*}}:87:13)
+// Prologue: MMA0 of iteration 0, synchronous.
+// SA:       ttng.warp_group_dot %{{.*}}, %{{.*}}, %cst_0 {inputPrecision = 0 : i32} :
+// SA:       scf.for
+// SA-NOT:   scf.if
+// SA:       %[[S:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %cst_0 {inputPrecision = 0 : i32, isAsync = true}
+// SA-NEXT:  %[[SW:.*]] = ttng.warp_group_dot_wait %[[SPREV:arg[0-9]+]] {pendings = 2 : i32}
+// SA-NEXT:  "tt.reduce"(%[[SW]])
+// SA:       %[[ACCW:.*]] = ttng.warp_group_dot_wait %[[ACC:arg[0-9]+]] {pendings = 1 : i32}
+// SA-NEXT:  %[[RESC:.*]] = arith.mulf %[[ACCW]], %{{.*}} : tensor<128x64xf32, #mma>
+// SA:       arith.truncf
+// SA:       %[[O:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %[[RESC]] {inputPrecision = 0 : i32, isAsync = true}
+// SA-NOT:   ttng.warp_group_dot_wait
+// SA:       ttg.async_copy_global_to_local
+// SA-NOT:   ttng.warp_group_dot_wait
+// SA:       ttg.async_copy_global_to_local
+// SA:       %[[W:.*]]:2 = ttng.warp_group_dot_wait %[[S]], %[[O]] {pendings = 0 : i32}
+// SA-NEXT:  scf.yield %[[W]]#1,
+// SA:       ttng.warp_group_dot_wait %{{.*}}#0 {pendings = 0 : i32}
+// SA:       ttg.local_dealloc
+
+// Schedule B -- MMA1(i) is issued right after MMA0(i+1); softmax(i+1) waits
+// for MMA0(i+1) only, so MMA1(i) overlaps it; the rescale waits for MMA1(i).
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b remarks=false},autopipe-expand-loops{remarks=false})' \
+// RUN:   | FileCheck %s --check-prefix=SB
+// SB:       scf.for
+// SB:       %[[S:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %cst_0 {inputPrecision = 0 : i32, isAsync = true}
+// SB:       %[[O:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %{{.*}} {inputPrecision = 0 : i32, isAsync = true}
+// SB-NEXT:  %[[SW:.*]] = ttng.warp_group_dot_wait %[[S]] {pendings = 1 : i32}
+// SB-NEXT:  "tt.reduce"(%[[SW]])
+// SB:       ttng.warp_group_dot_wait %[[O]] {pendings = 0 : i32}
+// SB-NEXT:  arith.mulf
+
+// Default schedule: Triton's asyncLaunchDots would serialize MMA0 (softmax
+// reads it in the same iteration); ours waits right at that read, and the
+// output accumulator (nothing reads its iter arg once MMA1 is issued) stays
+// in flight across the back edge, waited at the next rescale.
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-expand-loops{remarks=false})' \
+// RUN:   | FileCheck %s --check-prefix=DEF
+// DEF:      scf.for
+// DEF:      %[[S:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %cst_0 {inputPrecision = 0 : i32, isAsync = true}
+// DEF-NEXT: ttng.warp_group_dot_wait %[[S]] {pendings = 0 : i32}
+// DEF:      ttng.warp_group_dot_wait %arg{{[0-9]+}} {pendings = 1 : i32}
+// DEF:      %[[O:.*]] = ttng.warp_group_dot {{.*}}isAsync = true
+// DEF-NOT:  ttng.warp_group_dot_wait
+// DEF:      scf.yield %[[O]],
+
+// speculate-mma=false: the early MMA is predicated like Triton does (scf.if).
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-a remarks=false},autopipe-expand-loops{remarks=false speculate-mma=false})' \
+// RUN:   | FileCheck %s --check-prefix=NOSPEC
+// NOSPEC:      scf.for
+// NOSPEC:      scf.if
+// NOSPEC-NEXT: ttng.warp_group_dot
+
+// async-dots=triton: Triton's asyncLaunchDots, MMA0 synchronous.
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-a remarks=false},autopipe-expand-loops{async-dots=triton})' \
+// RUN:   -o %t.tx 2>&1 | FileCheck %s --check-prefix=TX-REMARK
+// RUN: FileCheck %s --check-prefix=TX < %t.tx
+// TX-REMARK: expanded into 4 stages; wgmma waits by Triton's asyncLaunchDots
+// TX:        scf.for
+// TX:        %[[S:.*]] = ttng.warp_group_dot {{.*}}isAsync = true
+// TX-NEXT:   ttng.warp_group_dot_wait %[[S]], {{.*}} {pendings = 0 : i32}
+
+// With async-dots=triton and the default schedule the result is exactly
+// Triton's tritongpu-pipeline.
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-expand-loops{remarks=false async-dots=triton})' -o %t.ours
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},tritongpu-pipeline{num-stages=3})' -o %t.triton
+// RUN: diff %t.ours %t.triton
