@@ -31,6 +31,7 @@
 #include "triton/Analysis/AxisInfo.h"
 #include "triton/Analysis/Membar.h"
 #include "triton/Dialect/Triton/IR/Dialect.h"
+#include "triton/Dialect/TritonGPU/Transforms/PipelineExpander.h"
 #include "triton/Dialect/TritonGPU/Transforms/Schedule.h"
 
 // A tablegen'erated pass base (GEN_PASS_DEF only declares impl::create*() and
@@ -113,4 +114,5 @@ AUTOPIPE_ABI_PROBE(mlir::triton::CallGraph<mlir::Allocation>)
 AUTOPIPE_ABI_PROBE(mlir::MembarAnalysis)
 AUTOPIPE_ABI_PROBE(mlir::ModuleMembarAnalysis)
 AUTOPIPE_ABI_PROBE(mlir::triton::CoarseSchedule)
+AUTOPIPE_ABI_PROBE(mlir::triton::PipeliningOption)
 AUTOPIPE_ABI_PROBE(mlir::triton::ModuleAxisInfoAnalysis)
