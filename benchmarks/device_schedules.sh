@@ -26,6 +26,17 @@ for s in auto attention-a attention-b; do
 done
 for p in "${pids[@]}"; do wait "$p" || status=1; done
 for s in auto attention-a attention-b; do echo "== numerics, schedule $s"; tail -3 "$RES/numerics-$s.log"; done
+# compute-sanitizer racecheck on small attention + GEMM runs under each schedule (our expansion + waits)
+SAN=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1)
+if [ -n "$SAN" ]; then
+  for s in auto attention-a attention-b; do
+    echo "== racecheck, schedule $s"
+    timeout 120 "$SAN" --tool racecheck --racecheck-report hazard python3 -m benchmarks.racecheck --schedule "$s" 2>&1 \
+      | grep -E "max err|numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12 || status=1
+  done
+else
+  echo "== racecheck: compute-sanitizer not found"
+fi
 V=(--autopipe-variant "ap-attn-a:schedule=attention-a" --autopipe-variant "ap-attn-b:schedule=attention-b"
    --autopipe-variant "ap-attn-a-tx:schedule=attention-a,expand=triton")
 timeout 240 python3 -m benchmarks attention "${V[@]}" --out "$RES/attention" > "$RES/attention.log" 2>&1 || status=1

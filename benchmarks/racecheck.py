@@ -1,0 +1,55 @@
+"""Small attention and GEMM runs for ``compute-sanitizer --tool racecheck``.
+
+Each kernel runs once on a tiny problem (racecheck slows kernels down by
+orders of magnitude) and is checked against torch; the exit status is 1 on a
+numerics failure. Run it under the sanitizer, e.g.::
+
+    compute-sanitizer --tool racecheck --racecheck-report hazard \\
+        python -m benchmarks.racecheck --schedule attention-a
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    import torch
+
+    from benchmarks.kernels.attention import AttnConfig, attention
+    from benchmarks.kernels.gemm import GemmConfig, launch_gemm
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--schedule", default="auto", help="triton_autopipe schedule (or 'off' for Triton's pipeline)")
+    p.add_argument("--expand", default="autopipe", help="who expands the loops: autopipe | triton")
+    p.add_argument("--buffers", default="triton", help="who lowers the loads: triton | autopipe")
+    args = p.parse_args(argv)
+    if args.schedule != "off":
+        import triton_autopipe
+
+        triton_autopipe.enable(schedule=args.schedule, expand=args.expand, buffers=args.buffers)
+    torch.manual_seed(0)
+    ok = True
+    for d, cfg, causal in ((64, AttnConfig(128, 64, num_warps=8, num_stages=3), False),
+                           (64, AttnConfig(128, 64, num_warps=8, num_stages=3), True),
+                           (128, AttnConfig(128, 128, num_warps=8, num_stages=3), False)):
+        q, k, v = (torch.randn(1, 2, 512, d, device="cuda", dtype=torch.float16) for _ in range(3))
+        out = attention(q, k, v, causal, cfg)
+        ref = torch.nn.functional.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
+        err = (out.float() - ref).abs().max().item()
+        ok &= err < 2e-2
+        print(f"attention d{d} {'causal' if causal else 'full'}: max err {err:.1e}")
+    a = torch.randn(256, 336, device="cuda", dtype=torch.float16)
+    b = torch.randn(336, 384, device="cuda", dtype=torch.float16)
+    c = torch.empty(256, 384, device="cuda", dtype=torch.float16)
+    launch_gemm(a, b, c, GemmConfig(128, 128, 64, num_warps=8, num_stages=4))
+    err = ((c.float() - a.float() @ b.float()).abs().max() / (a.shape[1] ** 0.5)).item()
+    ok &= err < 1e-2
+    print(f"gemm 256x384x336: max err / sqrt(K) {err:.1e}")
+    torch.cuda.synchronize()
+    print("numerics", "ok" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
