@@ -64,6 +64,16 @@
 //   global-to-shared-stages (int, 0)  slots per buffer when >= the count
 //                                     the schedule needs (0: from the
 //                                     schedule);
+//   shared-limit (int, -1)            shared memory per block the buffers
+//                                     must fit in with what the kernel already
+//                                     allocates (Triton's allocation analysis,
+//                                     minus the per-iteration local_allocs the
+//                                     slots replace); -1: the target's, 0: no
+//                                     budget. Over it, slots beyond the
+//                                     schedule's minimum go first (remark);
+//                                     if the minimum does not fit, the loop's
+//                                     schedule is removed: nothing pipelines
+//                                     it into a kernel that cannot launch;
 //   remarks (bool, true)              one remark per scheduled loop;
 //   output  (string, "")              also write those lines to "-" (stderr)
 //                                     or a file (appended).
@@ -81,6 +91,7 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "triton/Analysis/Allocation.h"
 #include "triton/Analysis/AxisInfo.h"
 #include "triton/Analysis/Utility.h"
 #include "triton/Dialect/Triton/IR/Dialect.h"
@@ -109,6 +120,7 @@ struct Candidate {
   int useStage = 0, useCluster = 0;
   ttg::MemDescType bufferType;
   int numSlots = 0;
+  int minSlots = 0; ///< what the schedule needs (numSlots may add the option's)
   unsigned group = 0;
 };
 
@@ -159,10 +171,14 @@ bool feedsMMA(Block *body, Value value) {
 
 class LoopBuffers {
 public:
+  /// `baseBytes`: shared memory the kernel needs before our lowering (Triton's
+  /// allocation analysis); `limitBytes`: the target's limit per block (0:
+  /// unknown, no budget).
   LoopBuffers(scf::ForOp loop, int slotsOption,
-              tt::ModuleAxisInfoAnalysis &axisInfo)
+              tt::ModuleAxisInfoAnalysis &axisInfo, int64_t baseBytes = 0,
+              int64_t limitBytes = 0)
       : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
-        axisInfo(axisInfo) {}
+        axisInfo(axisInfo), baseBytes(baseBytes), limitBytes(limitBytes) {}
 
   /// Lowers what it can; returns the remark. `error` is set when the result
   /// breaks the schedule (a bug of ours: the IR was changed).
@@ -174,9 +190,104 @@ private:
 
   scf::ForOp loop;
   Block *body;
+  std::string fitBudget(SmallVectorImpl<Candidate> &cands, bool &dropped);
+
   int slotsOption;
   tt::ModuleAxisInfoAnalysis &axisInfo;
+  int64_t baseBytes, limitBytes;
 };
+
+int64_t bufferBytes(ttg::MemDescType type) {
+  int64_t n = type.getElementTypeBitWidth() / 8;
+  for (int64_t d : type.getShape())
+    n *= d;
+  return n;
+}
+
+/// Shared memory per block of a CUDA target ("cuda:NN"), or 0 if unknown.
+int64_t sharedMemoryLimit(StringRef target) {
+  int cap = 0;
+  if (!target.consume_front("cuda:") || target.getAsInteger(10, cap))
+    return 0;
+  switch (cap) {
+  case 80:
+  case 87:
+    return 166912; // 163 KB
+  case 86:
+  case 89:
+  case 120:
+    return 101376; // 99 KB
+  case 90:
+  case 100:
+  case 103:
+    return 232448; // 227 KB
+  default:
+    return 0;
+  }
+}
+
+/// Keeps the buffers within the target's shared memory: slots the kernel
+/// config added beyond what the schedule needs go first; if the schedule's
+/// minimum does not fit either, nothing is lowered and the loop's schedule
+/// is removed (`dropped`), so no pass pipelines it into a kernel that cannot
+/// launch. Returns what it did, for the remark ("" when within budget).
+std::string LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands,
+                                   bool &dropped) {
+  dropped = false;
+  if (limitBytes <= 0)
+    return "";
+  // The per-iteration local_allocs we replace by slot views free their space.
+  int64_t base = baseBytes;
+  for (Candidate &c : cands)
+    if (c.alloc)
+      base -= bufferBytes(c.alloc.getType());
+  auto total = [&] {
+    int64_t t = base;
+    for (Candidate &c : cands)
+      t += bufferBytes(c.bufferType);
+    return t;
+  };
+  int64_t before = total();
+  if (before <= limitBytes)
+    return "";
+  // One slot less for every buffer above its minimum, until it fits.
+  bool reduced = true;
+  while (total() > limitBytes && reduced) {
+    reduced = false;
+    for (Candidate &c : cands) {
+      if (c.numSlots <= c.minSlots)
+        continue;
+      --c.numSlots;
+      c.bufferType = tt::getMultiBufferedType(
+          ttg::MemDescType::get(c.bufferType.getShape().drop_front(),
+                                c.bufferType.getElementType(),
+                                c.bufferType.getEncoding(),
+                                c.bufferType.getMemorySpace(),
+                                /*mutableMemory=*/true),
+          c.numSlots);
+      reduced = true;
+    }
+  }
+  int64_t after = total();
+  std::string msg = "shared memory: " + std::to_string(before) +
+                    " bytes exceed the limit of " + std::to_string(limitBytes);
+  if (after <= limitBytes) {
+    std::string slots;
+    for (auto [i, c] : llvm::enumerate(cands))
+      slots += (i ? "/" : "") + std::to_string(c.numSlots);
+    return msg + "; slots reduced to " + slots + " (" + std::to_string(after) +
+           " bytes)";
+  }
+  dropped = true;
+  for (Operation &op : body->without_terminator()) {
+    op.removeAttr(kStageAttr);
+    op.removeAttr(kClusterAttr);
+  }
+  loop->removeAttr(kMaxStageAttr);
+  return msg + " even with the schedule's minimum slots (" +
+         std::to_string(after) +
+         " bytes): not pipelined (schedule removed, loads left synchronous)";
+}
 
 std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
                                               std::string &why) {
@@ -292,6 +403,7 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
   int distance = lastReadStage - c.loadStage;
   bool readsFirst = !alloc && c.useCluster < c.loadCluster;
   c.numSlots = readsFirst ? distance : distance + 1;
+  c.minSlots = c.numSlots;
   if (slotsOption >= c.numSlots)
     c.numSlots = slotsOption;
   auto slotTy = ttg::MemDescType::get(
@@ -451,19 +563,6 @@ std::string LoopBuffers::run(bool &error) {
       why = "tensor-descriptor (TMA) load: not handled yet";
     } else if (auto load = dyn_cast<tt::LoadOp>(&op)) {
       if (std::optional<Candidate> c = analyze(load, why)) {
-        // Find or make its group.
-        unsigned gi = 0;
-        for (; gi < groups.size(); ++gi) {
-          Group &g = groups[gi];
-          if (g.numSlots == c->numSlots && g.loadStage == c->loadStage &&
-              g.loadCluster == c->loadCluster && g.useStage == c->useStage &&
-              g.useCluster == c->useCluster)
-            break;
-        }
-        if (gi == groups.size())
-          groups.push_back({c->numSlots, c->loadStage, c->loadCluster,
-                            c->useStage, c->useCluster, {}, {}});
-        c->group = gi;
         cands.push_back(*c);
         continue;
       }
@@ -477,6 +576,25 @@ std::string LoopBuffers::run(bool &error) {
     return "no load to buffer" +
            (kept.empty() ? std::string() : ": kept synchronous: " + kept) +
            "; left as is";
+  bool dropped = false;
+  std::string budget = fitBudget(cands, dropped);
+  if (dropped)
+    return budget;
+  // Loads with the same slot count, stages and clusters share counters.
+  for (Candidate &c : cands) {
+    unsigned gi = 0;
+    for (; gi < groups.size(); ++gi) {
+      Group &g = groups[gi];
+      if (g.numSlots == c.numSlots && g.loadStage == c.loadStage &&
+          g.loadCluster == c.loadCluster && g.useStage == c.useStage &&
+          g.useCluster == c.useCluster)
+        break;
+    }
+    if (gi == groups.size())
+      groups.push_back({c.numSlots, c.loadStage, c.loadCluster, c.useStage,
+                        c.useCluster, {}, {}});
+    c.group = gi;
+  }
 
   std::string msg = std::to_string(cands.size()) +
                     " load(s) in circular buffers:";
@@ -489,6 +607,8 @@ std::string LoopBuffers::run(bool &error) {
            (c.alloc ? " (read in shared memory)" : " (local_load)");
   if (!kept.empty())
     msg += "; kept synchronous: " + kept;
+  if (!budget.empty())
+    msg += "; " + budget;
 
   lower(cands, groups);
   loop->setAttr(kLoweredAttr,
@@ -523,13 +643,17 @@ struct AllocateBuffersPass
       *this, docs::allocateBuffers.options[0].name,
       llvm::cl::desc(docs::allocateBuffers.options[0].description),
       llvm::cl::init(0)};
-  Option<bool> remarks{
+  Option<int> sharedLimit{
       *this, docs::allocateBuffers.options[1].name,
       llvm::cl::desc(docs::allocateBuffers.options[1].description),
-      llvm::cl::init(true)};
-  Option<std::string> output{
+      llvm::cl::init(-1)};
+  Option<bool> remarks{
       *this, docs::allocateBuffers.options[2].name,
       llvm::cl::desc(docs::allocateBuffers.options[2].description),
+      llvm::cl::init(true)};
+  Option<std::string> output{
+      *this, docs::allocateBuffers.options[3].name,
+      llvm::cl::desc(docs::allocateBuffers.options[3].description),
       llvm::cl::init("")};
 
   void runOnOperation() override {
@@ -538,6 +662,12 @@ struct AllocateBuffersPass
       module.emitError() << "autopipe-allocate-buffers: "
                             "global-to-shared-stages must be >= 0, got "
                          << static_cast<int>(stages);
+      return signalPassFailure();
+    }
+    if (sharedLimit < -1) {
+      module.emitError() << "autopipe-allocate-buffers: shared-limit must be "
+                            ">= -1, got "
+                         << static_cast<int>(sharedLimit);
       return signalPassFailure();
     }
     auto target = module->getAttrOfType<StringAttr>("ttg.target");
@@ -551,8 +681,16 @@ struct AllocateBuffersPass
     if (loops.empty())
       return;
     std::optional<tt::ModuleAxisInfoAnalysis> axisInfo;
-    if (isCuda)
+    int64_t baseBytes = 0, limitBytes = 0;
+    if (isCuda) {
       axisInfo.emplace(module);
+      limitBytes = sharedLimit >= 0 ? static_cast<int64_t>(sharedLimit)
+                                    : sharedMemoryLimit(target.getValue());
+      if (limitBytes > 0) {
+        ModuleAllocation allocation(module);
+        baseBytes = static_cast<int64_t>(allocation.getSharedMemorySize());
+      }
+    }
     std::string report;
     bool failedAny = false;
     for (scf::ForOp loop : loops) {
@@ -565,7 +703,8 @@ struct AllocateBuffersPass
               (target ? target.getValue().str() : std::string("no target")) +
               "); left as is";
       } else {
-        LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo);
+        LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo, baseBytes,
+                       limitBytes);
         msg = lb.run(error);
         loop = nullptr; // may have been replaced
       }

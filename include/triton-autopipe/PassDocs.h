@@ -100,6 +100,13 @@ inline constexpr PassOptionDoc allocateBuffersOptions[] = {
      "Slots of each circular buffer (the kernel config's "
      "global_to_shared_stages) when at least the count the schedule needs; "
      "0: from the schedule."},
+    {"shared-limit", "int", "-1",
+     "Shared memory per block in bytes the buffers must fit in, with what the "
+     "kernel already allocates (Triton's allocation analysis); -1: the "
+     "target's (sm80/87 163 KB, sm86/89/120 99 KB, sm90/100 227 KB), 0: no "
+     "budget. Over it, "
+     "slots the config added go first; if the schedule's minimum does not "
+     "fit, the loop is not pipelined (its schedule is removed)."},
     {"remarks", "bool", "true",
      "Emit one remark per scheduled loop: the loads put in circular buffers "
      "(slots, type, stages) and the loads kept synchronous, with the reason."},
