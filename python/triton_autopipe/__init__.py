@@ -15,9 +15,8 @@ Environment: ``TRITON_AUTOPIPE=1`` enables at start-up,
 ``TRITON_AUTOPIPE_EXPLAIN=1`` prints every loop's schedule to stderr,
 ``TRITON_AUTOPIPE_SCHEDULE=auto|default|attention-a|attention-b|triton``
 picks the loop schedule,
-``TRITON_AUTOPIPE_BUFFERS=triton|autopipe`` picks who lowers the CUDA loads
-into shared-memory circular buffers (default ``triton``; ``autopipe`` is
-opt-in),
+``TRITON_AUTOPIPE_BUFFERS=autopipe|triton`` picks who lowers the CUDA loads
+into shared-memory circular buffers (default ``autopipe``: ours),
 ``TRITON_AUTOPIPE_EXPAND=autopipe|triton`` picks who expands the pipelined
 loops and places the async-wgmma waits on CUDA (default ``autopipe``),
 ``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
@@ -46,8 +45,8 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
     ``default``, ``attention-a``, ``attention-b`` or ``triton`` (Triton's own
     scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``); ``buffers`` is
-    ``triton`` (default) or ``autopipe`` (our circular-buffer load lowering
-    on CUDA; default: ``TRITON_AUTOPIPE_BUFFERS``); ``expand`` is
+    ``autopipe`` (default: our circular-buffer load lowering on CUDA) or
+    ``triton`` (Triton's; default: ``TRITON_AUTOPIPE_BUFFERS``); ``expand`` is
     ``autopipe`` (default: our loop expansion and async-wgmma waits) or
     ``triton`` (Triton's ``tritongpu-pipeline``; default:
     ``TRITON_AUTOPIPE_EXPAND``). Calling it again replaces the settings.
@@ -66,7 +65,7 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     if schedule is None:
         schedule = os.environ.get("TRITON_AUTOPIPE_SCHEDULE", "").strip() or "auto"
     if buffers is None:
-        buffers = os.environ.get("TRITON_AUTOPIPE_BUFFERS", "").strip() or "triton"
+        buffers = os.environ.get("TRITON_AUTOPIPE_BUFFERS", "").strip() or "autopipe"
     if expand is None:
         expand = os.environ.get("TRITON_AUTOPIPE_EXPAND", "").strip() or "autopipe"
     settings = Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand)

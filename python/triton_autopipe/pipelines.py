@@ -29,10 +29,10 @@ SCHEDULING_STEPS = ("assign_latencies", "schedule_loops", "print_schedule", "pip
 #: (``autopipe-schedule-loops``) or ``triton`` (Triton's own scheduler).
 SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")
 
-#: Values of ``Settings.buffers`` / ``TRITON_AUTOPIPE_BUFFERS``: ``triton``
-#: (Triton's pipeliner lowers the loads) or ``autopipe``
-#: (``autopipe-allocate-buffers`` lowers the CUDA loads into circular buffers
-#: first; opt-in while it matures).
+#: Values of ``Settings.buffers`` / ``TRITON_AUTOPIPE_BUFFERS``: ``autopipe``
+#: (default: ``autopipe-allocate-buffers`` lowers the CUDA ``tt.load``s into
+#: circular buffers; the loop expansion lowers what it leaves, e.g. TMA loads,
+#: with Triton's load lowering) or ``triton`` (Triton's load lowering for all).
 BUFFERS = ("triton", "autopipe")
 
 #: Values of ``Settings.expand`` / ``TRITON_AUTOPIPE_EXPAND``: who expands the
@@ -48,7 +48,7 @@ class Settings:
 
     explain: bool = False
     schedule: str = "auto"
-    buffers: str = "triton"
+    buffers: str = "autopipe"
     expand: str = "autopipe"
 
     def __post_init__(self) -> None:

@@ -2,7 +2,8 @@
 ``buffers="autopipe"`` our pass lowers the GEMM's loads into circular buffers
 before Triton's pipeliner expands the loop; the kernel compiles for sm80 and
 sm90 with cp.async, and the final TTGIR is the code Triton's own load lowering
-gives. The default (``buffers="triton"``) adds nothing of ours."""
+gives. ``buffers="autopipe"`` is the default; ``buffers="triton"`` adds
+nothing of ours."""
 from __future__ import annotations
 
 import re
@@ -58,35 +59,41 @@ def test_gemm_compiles_with_our_buffers(target, capfd):
     assert _normalized(ttgir) == _normalized(reference.asm["ttgir"])
 
 
-def test_default_is_triton_and_steps_are_opt_in():
-    assert pipelines.Settings().buffers == "triton"
-    assert "buffers=triton" in pipelines.Settings().key()
-    assert "buffers=autopipe" in pipelines.Settings(buffers="autopipe").key()
+def test_default_is_ours_and_triton_is_selectable():
+    assert pipelines.Settings().buffers == "autopipe"
+    assert "buffers=autopipe" in pipelines.Settings().key()
+    assert "buffers=triton" in pipelines.Settings(buffers="triton").key()
     with pytest.raises(ValueError, match="unknown buffers"):
         pipelines.Settings(buffers="mine")
     from triton.backends.nvidia.compiler import CUDAOptions
 
     options = CUDAOptions(num_warps=8, num_stages=3)
-    default = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings())]
-    ours = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings(buffers="autopipe"))]
-    assert "allocate_buffers" not in default
+    theirs = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings(buffers="triton"))]
+    ours = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings())]
+    assert "allocate_buffers" not in theirs
     i = ours.index("allocate_buffers")
     assert ours[i - 1:i + 3] == ["schedule_loops", "allocate_buffers", "print_schedule", "pipeline"]
-    assert [s for s in ours if s != "allocate_buffers"] == default
+    assert [s for s in ours if s != "allocate_buffers"] == theirs
 
 
 def test_environment_selects_buffers(monkeypatch):
     monkeypatch.setenv("TRITON_AUTOPIPE_BUFFERS", "autopipe")
     ta.enable()
     assert ta.current_hook().settings.buffers == "autopipe"
-    monkeypatch.delenv("TRITON_AUTOPIPE_BUFFERS")
+    monkeypatch.setenv("TRITON_AUTOPIPE_BUFFERS", "triton")
     ta.enable()
     assert ta.current_hook().settings.buffers == "triton"
+    monkeypatch.delenv("TRITON_AUTOPIPE_BUFFERS")
+    ta.enable()
+    assert ta.current_hook().settings.buffers == "autopipe"
     with pytest.raises(ValueError, match="unknown buffers"):
         ta.enable(buffers="bogus")
 
 
-def test_default_pipeline_runs_nothing_of_ours_for_buffers(capfd):
+def test_default_pipeline_runs_our_buffers_and_triton_setting_does_not(capfd):
     ta.enable(explain=True)
+    compile_gemm.compile_gemm("cuda:90")
+    assert REPORT.search(capfd.readouterr().err)
+    ta.enable(explain=True, buffers="triton")
     compile_gemm.compile_gemm("cuda:90")
     assert "autopipe-allocate-buffers" not in capfd.readouterr().err

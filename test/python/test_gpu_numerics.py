@@ -38,10 +38,10 @@ ATTN_PIPELINES = PIPELINES + [
                  marks=_AUTOPIPE_SKIP)
     for s in ("attention-a", "attention-b")
 ]
-# GEMMs also with our circular-buffer load lowering (opt-in).
+# GEMMs also with Triton's load lowering inside our pipeline (ours is the default).
 GEMM_PIPELINES = PIPELINES + [
-    pytest.param(Pipeline("autopipe-buffers", autopipe=True, enable_kwargs={"buffers": "autopipe"}),
-                 id="autopipe-buffers", marks=_AUTOPIPE_SKIP),
+    pytest.param(Pipeline("autopipe-triton-loads", autopipe=True, enable_kwargs={"buffers": "triton"}),
+                 id="autopipe-triton-loads", marks=_AUTOPIPE_SKIP),
 ]
 DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16}
 # (atol, rtol) against an fp32 reference, for O(1) outputs.
