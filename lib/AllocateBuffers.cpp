@@ -9,7 +9,20 @@
 // still scheduled, for Triton's loop expander (prologue / kernel / epilogue)
 // to pipeline; it treats our async copies as ordinary scheduled ops.
 //
-// What is lowered (CUDA targets, `tt.load` of a tensor of pointers only): a
+// sm90 tensor-descriptor loads (`tt.descriptor_load` whose only user is a
+// `ttg.local_alloc` with the descriptor's shared encoding, in a later stage,
+// feeding an MMA; Triton's canPipelineTMALoad) become TMA copies: N-slot
+// buffer in that encoding (N = stage distance to the last reader + 1), one
+// mbarrier per slot (Triton's createBarrierAlloc: init before the loop,
+// inval + dealloc after) shared by the TMA loads of one stage/cluster group;
+// at the first load `ttng.barrier_expect` (bytes of all the group's tiles),
+// then `ttng.async_tma_copy_global_to_local` per load into slot `insert`; at
+// the first consumer `ttng.wait_barrier` on slot `extract` with a loop-carried
+// phase that flips whenever `extract` wraps, and the local_alloc replaced by
+// the slot view. On the descriptor GEMM the expanded loop is the same code as
+// Triton's own TMA lowering.
+//
+// What is lowered for `tt.load` (CUDA targets, tensor of pointers): a
 // top-level load L of stage sL whose consumers run in a later stage sC and
 // feed an MMA, where L can become a cp.async (Triton's
 // canBeConvertedToAsyncLoad, copies of >= 4 bytes):
@@ -53,7 +66,8 @@
 // shared-memory analysis (Membar) inserts at LLVM lowering.
 //
 // Not lowered, with a remark naming the loop and the reason (the load stays as
-// it was, for Triton's pipeliner): tensor-descriptor (TMA) loads, loads that
+// it was, for Triton's pipeliner): descriptor loads on targets without TMA or
+// not consumed by one local_alloc of the descriptor's encoding, loads that
 // cannot become cp.async, loads whose consumers are in the same stage, leave
 // the iteration, sit in nested regions or span several stages/clusters, a
 // local_alloc consumer with a non-zero `other`, loads not feeding an MMA.
@@ -96,6 +110,7 @@
 #include "triton/Analysis/Utility.h"
 #include "triton/Dialect/Triton/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
+#include "triton/Dialect/TritonNvidiaGPU/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/Transforms/PipeliningUtility.h"
 #include "triton/Dialect/TritonGPU/Transforms/Utility.h"
 
@@ -103,6 +118,7 @@ using namespace mlir;
 using namespace mlir::autopipe;
 namespace tt = mlir::triton;
 namespace ttg = mlir::triton::gpu;
+namespace ttng = mlir::triton::nvidia_gpu;
 
 namespace {
 
@@ -110,7 +126,10 @@ constexpr const char *kLoweredAttr = "autopipe.buffers";
 
 /// One load we lower.
 struct Candidate {
-  tt::LoadOp load;
+  /// tt.load (cp.async) or tt.descriptor_load (TMA, `tma`).
+  Operation *load = nullptr;
+  bool tma = false;
+  int64_t bytes = 0; ///< one slot
   int loadStage = 0, loadCluster = 0;
   /// The local_alloc replaced by the slot view (shared consumer), or null
   /// (register consumer: a local_load replaces the load).
@@ -127,7 +146,12 @@ struct Candidate {
 /// Loads sharing slot count, stages and clusters share one counter pair.
 struct Group {
   int numSlots, loadStage, loadCluster, useStage, useCluster;
+  bool tma = false;
   Value insert, extract; // the advanced counters (yielded)
+  Value phase;           // TMA: the mbarrier phase (yielded)
+  Value barriers;        // TMA: one mbarrier per slot
+  Value barrierIn;       // TMA: the mbarrier of the slot being filled
+  int64_t bytes = 0;     // TMA: bytes all loads of the group bring per slot
 };
 
 int attrInt(Operation *op, const char *name) {
@@ -176,9 +200,10 @@ public:
   /// unknown, no budget).
   LoopBuffers(scf::ForOp loop, int slotsOption,
               tt::ModuleAxisInfoAnalysis &axisInfo, int64_t baseBytes = 0,
-              int64_t limitBytes = 0)
+              int64_t limitBytes = 0, bool hasTMA = false)
       : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
-        axisInfo(axisInfo), baseBytes(baseBytes), limitBytes(limitBytes) {}
+        axisInfo(axisInfo), baseBytes(baseBytes), limitBytes(limitBytes),
+        hasTMA(hasTMA) {}
 
   /// Lowers what it can; returns the remark. `error` is set when the result
   /// breaks the schedule (a bug of ours: the IR was changed).
@@ -186,6 +211,8 @@ public:
 
 private:
   std::optional<Candidate> analyze(tt::LoadOp load, std::string &why);
+  std::optional<Candidate> analyzeTMA(tt::DescriptorLoadOp load,
+                                      std::string &why);
   void lower(SmallVectorImpl<Candidate> &cands, SmallVectorImpl<Group> &groups);
 
   scf::ForOp loop;
@@ -195,6 +222,7 @@ private:
   int slotsOption;
   tt::ModuleAxisInfoAnalysis &axisInfo;
   int64_t baseBytes, limitBytes;
+  bool hasTMA;
 };
 
 int64_t bufferBytes(ttg::MemDescType type) {
@@ -414,6 +442,80 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
   return c;
 }
 
+/// sm90 TMA: a tensor-descriptor load whose only user is a local_alloc in a
+/// later stage with the descriptor's shared encoding (a wgmma operand). The
+/// copy lands in the slot; an mbarrier per slot says when.
+std::optional<Candidate> LoopBuffers::analyzeTMA(tt::DescriptorLoadOp load,
+                                                 std::string &why) {
+  Candidate c;
+  c.load = load;
+  c.tma = true;
+  c.loadStage = attrInt(load, kStageAttr);
+  c.loadCluster = attrInt(load, kClusterAttr);
+  if (!tt::canPipelineTMALoad(load)) {
+    why = "tensor-descriptor load TMA cannot pipeline";
+    return std::nullopt;
+  }
+  auto alloc = load->hasOneUse()
+                   ? dyn_cast<ttg::LocalAllocOp>(*load->getUsers().begin())
+                   : ttg::LocalAllocOp();
+  if (!alloc || alloc->getBlock() != body) {
+    why = "tensor-descriptor load not consumed by one local_alloc of the "
+          "loop body (only the shared-memory consumer is lowered to TMA here)";
+    return std::nullopt;
+  }
+  auto resTy = load.getResult().getType();
+  Attribute descEnc = load.getDesc().getType().getSharedLayout();
+  auto enc =
+      dyn_cast_or_null<ttg::SharedEncodingTrait>(alloc.getType().getEncoding());
+  if (!enc || descEnc != alloc.getType().getEncoding()) {
+    why = "the local_alloc's shared encoding differs from the descriptor's";
+    return std::nullopt;
+  }
+  c.alloc = alloc;
+  c.consumer = alloc;
+  c.useStage = attrInt(alloc, kStageAttr);
+  c.useCluster = attrInt(alloc, kClusterAttr);
+  if (c.useStage <= c.loadStage) {
+    why = "consumer in the same stage (stage " + std::to_string(c.useStage) +
+          "): nothing to buffer";
+    return std::nullopt;
+  }
+  if (!feedsMMA(body, load.getResult())) {
+    why = "does not feed an MMA";
+    return std::nullopt;
+  }
+  int lastReadStage = c.useStage;
+  SmallVector<Value> work{alloc.getResult()};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      Operation *top = body->findAncestorOpInBlock(*user);
+      if (!top || isa<scf::YieldOp>(top)) {
+        why = "the local_alloc's value leaves the iteration";
+        return std::nullopt;
+      }
+      lastReadStage = std::max(lastReadStage, attrInt(top, kStageAttr));
+      for (Value r : user->getResults())
+        if (isa<ttg::MemDescType>(r.getType()))
+          work.push_back(r);
+    }
+  }
+  // The slot is read (asynchronously, by wgmma) until lastReadStage: one slot
+  // more than the stage distance.
+  c.numSlots = lastReadStage - c.loadStage + 1;
+  c.minSlots = c.numSlots;
+  if (slotsOption >= c.numSlots)
+    c.numSlots = slotsOption;
+  auto slotTy = ttg::MemDescType::get(
+      resTy.getShape(), resTy.getElementType(), enc,
+      ttg::SharedMemorySpaceAttr::get(load.getContext()),
+      /*mutableMemory=*/true);
+  c.bufferType = tt::getMultiBufferedType(slotTy, c.numSlots);
+  c.bytes = resTy.getNumElements() * resTy.getElementTypeBitWidth() / 8;
+  return c;
+}
+
 void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
                         SmallVectorImpl<Group> &groups) {
   Location loc = loop.getLoc();
@@ -422,7 +524,7 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
   SmallVector<Value> buffers;
   for (Candidate &c : cands)
     buffers.push_back(
-        b.create<ttg::LocalAllocOp>(c.load.getLoc(), c.bufferType));
+        b.create<ttg::LocalAllocOp>(c.load->getLoc(), c.bufferType));
   Value minusOne = b.create<arith::ConstantIntOp>(loc, -1, 32);
   Value zero = b.create<arith::ConstantIntOp>(loc, 0, 32);
   Value one = b.create<arith::ConstantIntOp>(loc, 1, 32);
@@ -431,13 +533,25 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
     slotCounts.push_back(
         b.create<arith::ConstantIntOp>(loc, g.numSlots, 32));
 
-  // Two loop-carried counters per group.
-  SmallVector<Value> inits(2 * groups.size(), minusOne);
+  // Loop-carried counters: insert and extract slot per group, and the
+  // mbarrier phase of a TMA group.
+  SmallVector<Value> inits;
+  SmallVector<unsigned> argOf; // first iter-arg index of each group
   unsigned firstArg = body->getNumArguments();
+  for (Group &g : groups) {
+    argOf.push_back(firstArg + inits.size());
+    inits.append({minusOne, minusOne});
+    if (g.tma)
+      inits.push_back(zero);
+  }
   loop = addIterArgsToLoop(b, loop, inits);
   body = loop.getBody();
+  for (Group &g : groups)
+    if (g.tma)
+      g.barriers = tt::createBarrierAlloc(loop, g.numSlots, /*arriveCount=*/1);
 
   // Advance each counter right before its first use in body order.
+  Value wrapped;
   auto advance = [&](Value counter, Value n, Operation *before, int stage,
                      int cluster) {
     OpBuilder ib(before);
@@ -448,6 +562,7 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
     for (Operation *op : {add.getOperation(), wrap.getOperation(),
                           sel.getOperation()})
       setStage(op, stage, cluster);
+    wrapped = wrap.getResult();
     return sel.getResult();
   };
   for (auto [gi, g] : llvm::enumerate(groups)) {
@@ -460,15 +575,61 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
       if (!firstUse || c.consumer->isBeforeInBlock(firstUse))
         firstUse = c.consumer;
     }
-    g.insert = advance(body->getArgument(firstArg + 2 * gi), slotCounts[gi],
+    g.insert = advance(body->getArgument(argOf[gi]), slotCounts[gi],
                        firstLoad, g.loadStage, g.loadCluster);
-    g.extract = advance(body->getArgument(firstArg + 2 * gi + 1),
-                        slotCounts[gi], firstUse, g.useStage, g.useCluster);
+    g.extract = advance(body->getArgument(argOf[gi] + 1), slotCounts[gi],
+                        firstUse, g.useStage, g.useCluster);
+    if (!g.tma)
+      continue;
+    // TMA: one mbarrier per slot expects the bytes of all the group's loads
+    // (before the first copy); the consumer waits on it with the phase that
+    // flips each time the extract index wraps.
+    OpBuilder lb(firstLoad);
+    Value barIn = tt::createSingleBufferView(lb, g.barriers, g.insert);
+    Value yes = lb.create<arith::ConstantIntOp>(loc, 1, 1);
+    auto expect = ttng::BarrierExpectOp::create(
+        lb, loc, barIn, static_cast<uint32_t>(g.bytes), yes);
+    for (Operation *op :
+         {barIn.getDefiningOp(), yes.getDefiningOp(), expect.getOperation()})
+      setStage(op, g.loadStage, g.loadCluster);
+    OpBuilder ub(firstUse);
+    Value phaseArg = body->getArgument(argOf[gi] + 2);
+    auto flipped = ub.create<arith::XOrIOp>(loc, phaseArg, one);
+    auto phase = ub.create<arith::SelectOp>(loc, wrapped, flipped, phaseArg);
+    Value barOut = tt::createSingleBufferView(ub, g.barriers, g.extract);
+    auto wait = ttng::WaitBarrierOp::create(ub, loc, barOut, phase);
+    for (Operation *op : {flipped.getOperation(), phase.getOperation(),
+                          barOut.getDefiningOp(), wait.getOperation()})
+      setStage(op, g.useStage, g.useCluster);
+    g.phase = phase.getResult();
+    g.barrierIn = barIn;
   }
 
   for (auto [ci, c] : llvm::enumerate(cands)) {
     Group &g = groups[c.group];
-    tt::LoadOp load = c.load;
+    if (c.tma) {
+      auto dload = cast<tt::DescriptorLoadOp>(c.load);
+      Location lloc = dload.getLoc();
+      OpBuilder lb(dload);
+      Value view = tt::createSingleBufferView(lb, buffers[ci], g.insert);
+      Value barIn = g.barrierIn;
+      Value yes = lb.create<arith::ConstantIntOp>(lloc, 1, 1);
+      auto copy = ttng::AsyncTMACopyGlobalToLocalOp::create(
+          lb, lloc, dload.getDesc(), dload.getIndices(), barIn, view, yes,
+          /*multicast=*/false, dload.getCachePolicyAttr());
+      for (Operation *op : {view.getDefiningOp(), yes.getDefiningOp(),
+                            copy.getOperation()})
+        setStage(op, c.loadStage, c.loadCluster);
+      OpBuilder cb(c.consumer);
+      Value readView = tt::createSingleBufferView(cb, buffers[ci], g.extract);
+      setStage(readView.getDefiningOp(), c.useStage, c.useCluster);
+      tt::replaceUsesAndPropagateType(cb, c.alloc, readView);
+      if (c.alloc->use_empty())
+        c.alloc->erase();
+      dload->erase();
+      continue;
+    }
+    tt::LoadOp load = cast<tt::LoadOp>(c.load);
     Location lloc = load.getLoc();
     // The copy, in the load's place.
     OpBuilder lb(load);
@@ -518,15 +679,19 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
   for (Group &g : groups) {
     yields.push_back(g.insert);
     yields.push_back(g.extract);
+    if (g.tma)
+      yields.push_back(g.phase);
   }
+
   appendToForOpYield(loop, yields);
 
   // Drain outstanding copies (the last iterations' speculative ones), then
   // free the buffers.
   OpBuilder after(loop->getContext());
   after.setInsertionPointAfter(loop);
-  after.create<ttg::AsyncWaitOp>(loc, ValueRange{},
-                                 after.getI32IntegerAttr(0));
+  if (llvm::any_of(cands, [](const Candidate &c) { return !c.tma; }))
+    after.create<ttg::AsyncWaitOp>(loc, ValueRange{},
+                                   after.getI32IntegerAttr(0));
   for (Value buf : llvm::reverse(buffers))
     after.create<ttg::LocalDeallocOp>(loc, buf);
 }
@@ -545,7 +710,8 @@ std::string LoopBuffers::run(bool &error) {
     return "partial schedule (" + std::to_string(schedule.numUnscheduled) +
            " unscheduled op(s)); left as is";
   bool lowered = body->walk([](Operation *op) {
-                       return isa<ttg::AsyncCopyGlobalToLocalOp>(op)
+                       return isa<ttg::AsyncCopyGlobalToLocalOp,
+                                  ttng::AsyncTMACopyGlobalToLocalOp>(op)
                                   ? WalkResult::interrupt()
                                   : WalkResult::advance();
                      })
@@ -559,8 +725,14 @@ std::string LoopBuffers::run(bool &error) {
   for (Operation &op : body->without_terminator()) {
     std::string why;
     std::string where = formatLocation(op.getLoc());
-    if (tt::isTMALoad(&op)) {
-      why = "tensor-descriptor (TMA) load: not handled yet";
+    if (auto dload = dyn_cast<tt::DescriptorLoadOp>(&op); dload && hasTMA) {
+      if (std::optional<Candidate> c = analyzeTMA(dload, why)) {
+        cands.push_back(*c);
+        continue;
+      }
+    } else if (tt::isTMALoad(&op)) {
+      why = hasTMA ? "tensor-descriptor gather/other TMA load: not handled"
+                   : "tensor-descriptor load on a target without TMA";
     } else if (auto load = dyn_cast<tt::LoadOp>(&op)) {
       if (std::optional<Candidate> c = analyze(load, why)) {
         cands.push_back(*c);
@@ -587,12 +759,16 @@ std::string LoopBuffers::run(bool &error) {
       Group &g = groups[gi];
       if (g.numSlots == c.numSlots && g.loadStage == c.loadStage &&
           g.loadCluster == c.loadCluster && g.useStage == c.useStage &&
-          g.useCluster == c.useCluster)
+          g.useCluster == c.useCluster && g.tma == c.tma)
         break;
     }
-    if (gi == groups.size())
-      groups.push_back({c.numSlots, c.loadStage, c.loadCluster, c.useStage,
-                        c.useCluster, {}, {}});
+    if (gi == groups.size()) {
+      Group g{c.numSlots, c.loadStage, c.loadCluster, c.useStage,
+              c.useCluster};
+      g.tma = c.tma;
+      groups.push_back(g);
+    }
+    groups[gi].bytes += c.bytes;
     c.group = gi;
   }
 
@@ -600,11 +776,12 @@ std::string LoopBuffers::run(bool &error) {
                     " load(s) in circular buffers:";
   for (auto [i, c] : llvm::enumerate(cands))
     msg += (i ? "; " : " ") + std::string("load at ") +
-           formatLocation(c.load.getLoc()) + ": " +
+           formatLocation(c.load->getLoc()) + ": " +
            std::to_string(c.numSlots) + " slot(s) " +
            typeString(c.bufferType) + ", stage " +
            std::to_string(c.loadStage) + " -> " + std::to_string(c.useStage) +
-           (c.alloc ? " (read in shared memory)" : " (local_load)");
+           (c.tma ? " (TMA + mbarrier, read in shared memory)"
+                  : c.alloc ? " (read in shared memory)" : " (local_load)");
   if (!kept.empty())
     msg += "; kept synchronous: " + kept;
   if (!budget.empty())
@@ -682,6 +859,10 @@ struct AllocateBuffersPass
       return;
     std::optional<tt::ModuleAxisInfoAnalysis> axisInfo;
     int64_t baseBytes = 0, limitBytes = 0;
+    int capability = 0;
+    bool hasTMA = isCuda &&
+                  !target.getValue().drop_front(5).getAsInteger(10, capability) &&
+                  capability >= 90;
     if (isCuda) {
       axisInfo.emplace(module);
       limitBytes = sharedLimit >= 0 ? static_cast<int64_t>(sharedLimit)
@@ -704,7 +885,7 @@ struct AllocateBuffersPass
               "); left as is";
       } else {
         LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo, baseBytes,
-                       limitBytes);
+                       limitBytes, hasTMA);
         msg = lb.run(error);
         loop = nullptr; // may have been replaced
       }

@@ -117,11 +117,12 @@ inline constexpr PassOptionDoc allocateBuffersOptions[] = {
 
 inline constexpr PassRecord allocateBuffers = {
     "autopipe-allocate-buffers",
-    "CUDA: lower the pipelined tt.loads of every scheduled scf.for into "
+    "CUDA: lower the pipelined loads of every scheduled scf.for into "
     "multi-slot shared-memory circular buffers filled by async copies "
-    "(cp.async), with loop-carried insert/extract slot indices, in the "
-    "schedule's stages (replaces the load lowering of Triton's "
-    "tritongpu-pipeline)",
+    "(cp.async for tt.load; TMA + one mbarrier per slot for sm90 "
+    "tt.descriptor_load), with loop-carried insert/extract slot indices (and "
+    "mbarrier phase), in the schedule's stages, within the shared-memory "
+    "budget (replaces the load lowering of Triton's tritongpu-pipeline)",
     allocateBuffersOptions, std::size(allocateBuffersOptions)};
 
 inline constexpr PassOptionDoc expandLoopsOptions[] = {
