@@ -1,4 +1,4 @@
-"""Small attention and GEMM runs for ``compute-sanitizer --tool racecheck``.
+"""Small attention and GEMM (tl.load, and tensor-descriptor on sm90) runs for ``compute-sanitizer --tool racecheck``.
 
 Each kernel runs once on a tiny problem (racecheck slows kernels down by
 orders of magnitude) and is checked against torch; the exit status is 1 on a
@@ -50,6 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     err = ((c.float() - a.float() @ b.float()).abs().max() / (a.shape[1] ** 0.5)).item()
     ok &= err < 1e-2
     print(f"gemm 256x384x336: max err / sqrt(K) {err:.1e}")
+    if torch.cuda.get_device_capability()[0] >= 9:  # TMA: tensor-descriptor GEMM, ragged K
+        from benchmarks.kernels.gemm_desc import launch_gemm_desc
+
+        b2 = torch.randn(336, 384, device="cuda", dtype=torch.float16)
+        c2 = torch.empty(256, 384, device="cuda", dtype=torch.float16)
+        launch_gemm_desc(a, b2, c2, GemmConfig(128, 128, 64, num_warps=8, num_stages=4))
+        err = ((c2.float() - a.float() @ b2.float()).abs().max() / (a.shape[1] ** 0.5)).item()
+        ok &= err < 1e-2
+        print(f"gemm-desc 256x384x336: max err / sqrt(K) {err:.1e}")
     torch.cuda.synchronize()
     print("numerics", "ok" if ok else "FAILED")
     return 0 if ok else 1
