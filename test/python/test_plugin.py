@@ -44,10 +44,14 @@ def test_flag_on_unmodified_code_gets_our_pipeline(tmp_path):
     reports = [line for line in proc.stderr.splitlines() if line.startswith("autopipe schedule of loop #0 in @matmul_kernel")]
     assert len(reports) == len(TARGETS), proc.stderr
     assert all("3 stage(s) (tt.scheduled_max_stage = 2)" in r for r in reports), reports
-    # Our scheduler ran (its explain lines), then the printer read its schedule:
-    # NVIDIA full (loads in stage 0), AMD partial (loads and the dot only).
+    # Our scheduler ran (its explain lines), then on CUDA our load lowering
+    # (the printer sees its async copies in stage 0) and our loop expansion;
+    # on AMD the printer reads the partial schedule (loads and the dot only).
     assert proc.stderr.count("autopipe-schedule-loops: loop at") == len(TARGETS)
-    assert len(re.findall(r"stage 0 cluster \d+  tt.load", proc.stderr)) == 2 * len(TARGETS)
+    assert proc.stderr.count("autopipe-allocate-buffers: loop at") == 2
+    assert proc.stderr.count("autopipe-expand-loops: loop at") == 2
+    assert len(re.findall(r"stage 0 cluster \d+  ttg.async_copy_global_to_local", proc.stderr)) == 2 * 2
+    assert len(re.findall(r"stage 0 cluster \d+  tt.load", proc.stderr)) == 2 * 2
     assert proc.stderr.count("unscheduled (placed by the pipeliner") == 2
 
 
@@ -60,11 +64,12 @@ def test_flag_off_nothing_of_ours_runs(tmp_path):
 
 @pytest.mark.parametrize("target", TARGETS)
 def test_our_list_reproduces_triton(fresh_hook, target):
-    """With Triton's scheduler selected, our make_ttgir list equals Triton
-    3.9's: the final TTGIR is identical with the hook on and off, and the hook
-    ran (test_schedule_loops.py covers our scheduler)."""
+    """With Triton's scheduler, load lowering and expansion selected, our
+    make_ttgir list equals Triton 3.9's: the final TTGIR is identical with the
+    hook on and off, and the hook ran (test_schedule_loops.py,
+    test_allocate_buffers.py and test_expand_loops.py cover our passes)."""
     reference = compile_gemm.compile_gemm(target).asm["ttgir"]
-    ta.enable(explain=False, schedule="triton")
+    ta.enable(explain=False, schedule="triton", buffers="triton", expand="triton")
     ours = compile_gemm.compile_gemm(target).asm["ttgir"]
     assert target in ta.current_hook().applied
     assert ours == reference
