@@ -17,7 +17,8 @@
 //      Triton wraps it in an `scf.if`, and an MMA under `scf.if` can only be
 //      a synchronous wgmma -- the reason computation pipelining (the first
 //      attention dot one stage ahead of softmax) was slower than no overlap;
-//   3. async wgmma (sm90) and where to wait for it (`async-dots`):
+//   3. async wgmma (sm90) and where to wait for it (`async-dots`; loops not
+//      expanded get Triton's asyncLaunchDots, as in Triton's pass):
 //      - `triton`: Triton's asyncLaunchDots (a dot is left in flight only if
 //        its result is read by nothing but the next dot's accumulator; any
 //        other reader makes it synchronous: `wait 0` right after it);
@@ -693,7 +694,19 @@ struct ExpandLoopsPass
     tt::resolveMaskOp(module);
     tt::removePipeliningAttributes(module);
 
-    // 3. Async wgmma.
+    // 3. Async wgmma. Loops that were not expanded get Triton's treatment,
+    // as in tritongpu-pipeline (every loop of more than one stage).
+    llvm::SmallPtrSet<Operation *, 8> expandedOps;
+    for (auto &e : expanded)
+      expandedOps.insert(e.first);
+    SmallVector<scf::ForOp> others;
+    module.walk([&](scf::ForOp loop) {
+      if (!expandedOps.contains(loop) &&
+          tt::getNumStagesOrDefault(loop, numStages) > 1)
+        others.push_back(loop);
+    });
+    for (scf::ForOp loop : others)
+      tt::asyncLaunchDots(loop);
     for (auto [loop, stages] : expanded) {
       std::string msg = "expanded into " + std::to_string(stages) + " stages";
       if (tt::getNumStagesOrDefault(loop, numStages) <= 1 ||
