@@ -26,3 +26,21 @@
 // RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},tritongpu-pipeline{num-stages=3})' -o %t.buftriton
 // RUN: diff %t.bufours %t.buftriton
+
+// Predicated prologue (dynamic trip count %35): the copies of iteration 0 are
+// masked with `0 < trip count`, those of iteration 1 with `1 < trip count`,
+// so a loop of 0 or 1 iterations reads nothing past its end; the kernel loop
+// masks the copies of iterations past the end the same way.
+// RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false})' \
+// RUN:   | FileCheck %s --check-prefix=PRO
+// PRO:      %[[P0:.*]] = arith.cmpi sgt, %[[N:.*]], %c0_i32 : i32
+// PRO:      %[[M0:.*]] = tt.splat %[[P0]] : i1 -> tensor<128x64xi1
+// PRO:      %[[A0:.*]] = arith.andi %[[M0]], %{{.*}}
+// PRO:      ttg.async_copy_global_to_local %{{.*}}, %{{.*}} mask %[[A0]] other
+// PRO:      %[[P1:.*]] = arith.cmpi sgt, %[[N]], %c1_i32 : i32
+// PRO:      tt.splat %[[P1]] : i1 -> tensor<128x64xi1
+// PRO:      scf.for
+// PRO:        %[[LIVE:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : i32
+// PRO:        tt.splat %[[LIVE]] : i1 -> tensor<128x64xi1
+// PRO:        ttg.async_copy_global_to_local
