@@ -32,10 +32,10 @@
 //   attention-b  loadK 0, loadV 1, second MMA 3, the rest 2; body order
 //                MMA0(i+1), MMA1(i), softmax(i+1), mul(i+1), loadK(i+3),
 //                loadV(i+2).
-//   auto         default, for attention-like loops too: with Triton's loop
-//                expansion the MMA placed before the last stage is predicated
-//                in an scf.if and runs synchronously, and schedules A and B
-//                measured 0.60-1.03x of default on H100 (benchmarks/RESULTS.md).
+//   auto         default, for attention-like loops too: measured on H200 with
+//                autopipe-expand-loops (benchmarks/RESULTS.md), A is 1.01-1.03x
+//                of Triton's default on non-causal attention but 0.74-0.97x on
+//                causal, B 0.56-0.95x, default 0.99-1.02x.
 //                The remark says which and why.
 // On HIP only anchor ops (loads, MMAs) are scheduled, the form Triton's AMD
 // pipeliner expects (it places their dependencies itself); attention schedules
@@ -245,13 +245,12 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
             "now, so default";
       return Kind::Default;
     }
-    // Measured on H100 (benchmarks/RESULTS.md): with Triton's expander the
-    // MMA placed before the last stage is predicated inside an scf.if and
-    // runs synchronously, so schedules A and B (0.60-1.03x) lose to default.
-    // Until our own expansion keeps it asynchronous, auto keeps default.
-    why = "auto: attention-like, but the attention schedules are slower than "
-          "default with Triton's loop expansion (the early MMA becomes "
-          "synchronous; measured 0.60-1.03x on H100), so default; ask for "
+    // Measured on H200 with our expansion (benchmarks/RESULTS.md): A is
+    // 1.01-1.03x of Triton's default on non-causal attention but loses on
+    // causal kernels (0.74-0.97x), B 0.56-0.95x; default 0.99-1.02x.
+    why = "auto: attention-like; default, since no attention schedule beats "
+          "it on every measured kernel (H200: attention-a 0.74-1.03x of "
+          "Triton's default, attention-b 0.56-0.95x); ask for "
           "attention-a/attention-b explicitly to use them";
     return Kind::Default;
   }
