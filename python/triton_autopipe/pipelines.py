@@ -2,17 +2,19 @@
 gfx950) backends of Triton 3.9.
 
 Each list is data: named steps, each adding passes to a pass manager. The
-lists follow Triton 3.9's ``make_ttgir``, except that loop scheduling is ours
-(``autopipe-schedule-loops`` in place of Triton's assign-latencies +
-schedule-loops; ``Settings(schedule="triton")`` keeps Triton's), followed by
-``autopipe-print-schedule`` (the last point where the schedule is on the IR:
-the pipeliner consumes the ``loop.stage`` / ``loop.cluster`` attributes).
-Later passes of ours replace steps here, by name, in one place:
-:data:`SCHEDULING_STEPS`.
+lists follow Triton 3.9's ``make_ttgir``, except that the software pipeliner
+is ours: loop scheduling (``autopipe-schedule-loops`` in place of Triton's
+assign-latencies + schedule-loops; ``Settings(schedule="triton")`` keeps
+Triton's), on CUDA the circular-buffer load lowering
+(``autopipe-allocate-buffers``; ``buffers="triton"`` skips it) and the loop
+expansion with async-wgmma waits (``autopipe-expand-loops`` as the
+``pipeline`` step; ``expand="triton"`` keeps ``tritongpu-pipeline``), with
+``autopipe-print-schedule`` in between (the last point where the schedule is
+on the IR).
 
 >>> steps = cuda_steps(options, 90, Settings())
 >>> [s.name for s in steps][-6:]
-['...', 'schedule_loops', 'print_schedule', 'pipeline', ...]
+['...', 'schedule_loops', 'allocate_buffers', 'print_schedule', 'pipeline', ...]
 """
 from __future__ import annotations
 
