@@ -232,28 +232,6 @@ int64_t bufferBytes(ttg::MemDescType type) {
   return n;
 }
 
-/// Shared memory per block of a CUDA target ("cuda:NN"), or 0 if unknown.
-int64_t sharedMemoryLimit(StringRef target) {
-  int cap = 0;
-  if (!target.consume_front("cuda:") || target.getAsInteger(10, cap))
-    return 0;
-  switch (cap) {
-  case 80:
-  case 87:
-    return 166912; // 163 KB
-  case 86:
-  case 89:
-  case 120:
-    return 101376; // 99 KB
-  case 90:
-  case 100:
-  case 103:
-    return 232448; // 227 KB
-  default:
-    return 0;
-  }
-}
-
 /// Keeps the buffers within the target's shared memory: slots the kernel
 /// config added beyond what the schedule needs go first; if the schedule's
 /// minimum does not fit either, nothing is lowered and the loop's schedule

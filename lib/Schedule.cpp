@@ -231,3 +231,24 @@ LogicalResult mlir::autopipe::writeTextReport(StringRef output, StringRef text,
   file << text;
   return success();
 }
+
+int64_t mlir::autopipe::sharedMemoryLimit(StringRef target) {
+  int cap = 0;
+  if (!target.consume_front("cuda:") || target.getAsInteger(10, cap))
+    return 0;
+  switch (cap) {
+  case 80:
+  case 87:
+    return 166912;
+  case 86:
+  case 89:
+  case 120:
+    return 101376;
+  case 90:
+  case 100:
+  case 103:
+    return 232448;
+  default:
+    return 0;
+  }
+}

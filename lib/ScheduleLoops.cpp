@@ -16,7 +16,11 @@
 //   - such a load gets num_stages - 1 stages of latency: it is issued in stage
 //     0, its MMA runs in stage num_stages - 1;
 //   - num_stages comes from the pass option (the kernel's num_stages) unless
-//     the loop carries `tt.num_stages`;
+//     the loop carries `tt.num_stages`; on CUDA it is lowered when the
+//     buffers it implies (a load of stage distance d keeps d + 1 tiles) would
+//     not fit in the target's shared memory next to what the kernel already
+//     allocates (Triton's allocation analysis), with the reason in the remark
+//     (an attention schedule that does not fit falls back to default);
 //   - an op carrying `autopipe.stage = N : i32` is pinned to stage N (its
 //     dependencies follow it); N must be below the number of stages.
 //
@@ -68,6 +72,7 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "triton/Analysis/Allocation.h"
 #include "triton/Analysis/AxisInfo.h"
 #include "triton/Dialect/Triton/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
@@ -149,10 +154,13 @@ struct LoopAnalysis {
 
 class LoopScheduler {
 public:
+  /// `sharedBudget`: bytes of shared memory the kernel has left for this
+  /// loop's buffers (0: no budget).
   LoopScheduler(scf::ForOp loop, bool isHip, int defaultStages,
-                tt::ModuleAxisInfoAnalysis &axisInfo)
+                tt::ModuleAxisInfoAnalysis &axisInfo, int64_t sharedBudget = 0)
       : loop(loop), body(loop.getBody()), isHip(isHip),
-        defaultStages(defaultStages), axisInfo(axisInfo) {}
+        defaultStages(defaultStages), axisInfo(axisInfo),
+        sharedBudget(sharedBudget) {}
 
   /// Schedules the loop; returns the remark to emit. `scheduled` tells whether
   /// the IR was changed.
@@ -176,6 +184,7 @@ private:
   bool isHip;
   int defaultStages;
   tt::ModuleAxisInfoAnalysis &axisInfo;
+  int64_t sharedBudget;
 };
 
 bool LoopScheduler::canPipelineLoad(Operation *op) {
@@ -428,6 +437,37 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
   std::string why;
   Kind kind = choose(requested, a, numStages, why);
   int stages = (kind == Kind::Default) ? numStages : 4;
+  // Shared-memory budget: a load with stage distance d keeps d + 1 tiles in
+  // flight (the slot an MMA still reads included). Fewer stages when they do
+  // not fit, instead of a kernel that cannot launch.
+  if (sharedBudget > 0 && !isHip) {
+    int64_t tile = 0;
+    for (auto &entry : a.loads)
+      if (auto t = dyn_cast<RankedTensorType>(entry.first->getResult(0).getType()))
+        tile += t.getNumElements() * t.getElementTypeBitWidth() / 8;
+    auto need = [&](int st) { return tile * st; };
+    if (tile > 0 && need(stages) > sharedBudget) {
+      if (kind != Kind::Default) {
+        why += "; but its 4 stages need " + std::to_string(need(stages)) +
+               " bytes of shared memory, more than the " +
+               std::to_string(sharedBudget) + " left: default instead";
+        kind = Kind::Default;
+        stages = numStages;
+      }
+      int fit = static_cast<int>(sharedBudget / tile);
+      if (need(stages) > sharedBudget) {
+        if (fit < 2)
+          return "even 2 stages need " + std::to_string(need(2)) +
+                 " bytes of shared memory, more than the " +
+                 std::to_string(sharedBudget) + " left; left as is";
+        why += "; num_stages " + std::to_string(stages) + " -> " +
+               std::to_string(fit) + " so that the buffers fit in shared " +
+               "memory (" + std::to_string(need(stages)) + " bytes > " +
+               std::to_string(sharedBudget) + " left)";
+        stages = fit;
+      }
+    }
+  }
   tt::CoarseSchedule s(stages);
   if (kind == Kind::Default)
     buildDefault(s, a, stages);
@@ -519,6 +559,12 @@ struct ScheduleLoopsPass
     }
     auto target = module->getAttrOfType<StringAttr>("ttg.target");
     bool isHip = target && target.getValue().starts_with("hip:");
+    int64_t limit = target ? sharedMemoryLimit(target.getValue()) : 0;
+    int64_t allocated = 0;
+    if (limit > 0) {
+      ModuleAllocation allocation(module);
+      allocated = static_cast<int64_t>(allocation.getSharedMemorySize());
+    }
 
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) { loops.push_back(loop); });
@@ -529,7 +575,23 @@ struct ScheduleLoopsPass
     bool failedAny = false;
     std::string report;
     for (scf::ForOp loop : loops) {
-      LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages), axisInfo);
+      // What the kernel allocates besides this loop's per-iteration tiles
+      // (the buffers replace them).
+      int64_t budget = 0;
+      if (limit > 0) {
+        int64_t tiles = 0;
+        for (auto alloc : loop.getBody()->getOps<tt::gpu::LocalAllocOp>()) {
+          if (!alloc.getSrc())
+            continue;
+          int64_t n = alloc.getType().getElementTypeBitWidth() / 8;
+          for (int64_t d : alloc.getType().getShape())
+            n *= d;
+          tiles += n;
+        }
+        budget = std::max<int64_t>(1, limit - (allocated - tiles));
+      }
+      LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages),
+                              axisInfo, budget);
       bool scheduled = false, error = false;
       std::string msg = scheduler.run(*kind, scheduled, error);
       std::string where = "loop at " + formatLocation(loop.getLoc());

@@ -39,7 +39,8 @@ inline constexpr PassRecord printSchedule = {
 inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
     {"num-stages", "int", "3",
      "Number of pipeline stages (the kernel's num_stages); a loop's "
-     "tt.num_stages attribute overrides it."},
+     "tt.num_stages attribute overrides it. On CUDA it is lowered, with a "
+     "remark, when the buffers would not fit in shared memory."},
     {"schedule", "string", "auto",
      "default | attention-a | attention-b | auto (default: no attention "
      "schedule beats it on every measured kernel)."},

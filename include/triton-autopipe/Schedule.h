@@ -83,6 +83,10 @@ void verifySchedule(const LoopSchedule &schedule,
 /// "file:line:col" of an op's location (or "<unknown>").
 std::string formatLocation(Location loc);
 
+/// Shared memory per block of a CUDA target ("cuda:NN") in bytes, or 0 when
+/// unknown (no budget): sm80/87 163 KB, sm86/89/120 99 KB, sm90/100/103 227 KB.
+int64_t sharedMemoryLimit(StringRef target);
+
 /// Writes a pass's text report to `output`: "" does nothing, "-" is stderr,
 /// anything else a file appended to. A file that cannot be opened is an error
 /// on `anchor` naming `passName`.

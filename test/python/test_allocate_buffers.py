@@ -97,3 +97,17 @@ def test_default_pipeline_runs_our_buffers_and_triton_setting_does_not(capfd):
     ta.enable(explain=True, buffers="triton")
     compile_gemm.compile_gemm("cuda:90")
     assert "autopipe-allocate-buffers" not in capfd.readouterr().err
+
+
+def test_too_many_stages_still_launch():
+    """num_stages=8 on the 128x128x64 fp16 GEMM: Triton's buffers need 256 KB,
+    more than an sm90 block may use (227 KB), so its kernel cannot launch;
+    our scheduler takes 7 stages and the kernel fits, still pipelined."""
+    ta.enable(schedule="triton", buffers="triton", expand="triton")
+    theirs = compile_gemm.compile_gemm("cuda:90", num_stages=8)
+    ta.enable()
+    ours = compile_gemm.compile_gemm("cuda:90", num_stages=8)
+    assert theirs.metadata.shared > 232448
+    assert ours.metadata.shared <= 232448
+    assert "ttg.async_copy_global_to_local" in ours.asm["ttgir"]
+    assert "memdesc<7x128x64xf16" in ours.asm["ttgir"]
