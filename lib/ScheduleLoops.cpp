@@ -445,10 +445,14 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
     for (auto &entry : a.loads)
       if (auto t = dyn_cast<RankedTensorType>(entry.first->getResult(0).getType()))
         tile += t.getNumElements() * t.getElementTypeBitWidth() / 8;
-    auto need = [&](int st) { return tile * st; };
+    // Default: every load is S - 1 stages from its MMA (S tiles each); the
+    // attention schedules keep K and V 2 stages from theirs (3 tiles each).
+    auto need = [&](int st) {
+      return kind == Kind::Default ? tile * st : tile * 3;
+    };
     if (tile > 0 && need(stages) > sharedBudget) {
       if (kind != Kind::Default) {
-        why += "; but its 4 stages need " + std::to_string(need(stages)) +
+        why += "; but its buffers need " + std::to_string(need(stages)) +
                " bytes of shared memory, more than the " +
                std::to_string(sharedBudget) + " left: default instead";
         kind = Kind::Default;
