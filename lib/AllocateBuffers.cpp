@@ -193,6 +193,29 @@ bool feedsMMA(Block *body, Value value) {
   return false;
 }
 
+/// The last stage in which the value of `alloc` (or a memdesc view of it) is
+/// read, at least `from`; nullopt (and `why`) if it leaves the iteration.
+std::optional<int> lastSharedReadStage(Block *body, ttg::LocalAllocOp alloc,
+                                       int from, std::string &why) {
+  int last = from;
+  SmallVector<Value> work{alloc.getResult()};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      Operation *top = body->findAncestorOpInBlock(*user);
+      if (!top || isa<scf::YieldOp>(top)) {
+        why = "the local_alloc's value leaves the iteration";
+        return std::nullopt;
+      }
+      last = std::max(last, attrInt(top, kStageAttr));
+      for (Value r : user->getResults())
+        if (isa<ttg::MemDescType>(r.getType()))
+          work.push_back(r);
+    }
+  }
+  return last;
+}
+
 class LoopBuffers {
 public:
   /// `baseBytes`: shared memory the kernel needs before our lowering (Triton's
@@ -225,13 +248,6 @@ private:
   bool hasTMA;
 };
 
-int64_t bufferBytes(ttg::MemDescType type) {
-  int64_t n = type.getElementTypeBitWidth() / 8;
-  for (int64_t d : type.getShape())
-    n *= d;
-  return n;
-}
-
 /// Keeps the buffers within the target's shared memory: slots the kernel
 /// config added beyond what the schedule needs go first; if the schedule's
 /// minimum does not fit either, nothing is lowered and the loop's schedule
@@ -246,11 +262,11 @@ std::string LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands,
   int64_t base = baseBytes;
   for (Candidate &c : cands)
     if (c.alloc)
-      base -= bufferBytes(c.alloc.getType());
+      base -= byteSize(c.alloc.getType());
   auto total = [&] {
     int64_t t = base;
     for (Candidate &c : cands)
-      t += bufferBytes(c.bufferType);
+      t += byteSize(c.bufferType);
     return t;
   };
   int64_t before = total();
@@ -390,21 +406,10 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
   // (through memdesc views) until the last of them: count to that stage.
   int lastReadStage = c.useStage;
   if (alloc) {
-    SmallVector<Value> work{alloc.getResult()};
-    while (!work.empty()) {
-      Value v = work.pop_back_val();
-      for (Operation *user : v.getUsers()) {
-        Operation *top = body->findAncestorOpInBlock(*user);
-        if (!top || isa<scf::YieldOp>(top)) {
-          why = "the local_alloc's value leaves the iteration";
-          return std::nullopt;
-        }
-        lastReadStage = std::max(lastReadStage, attrInt(top, kStageAttr));
-        for (Value r : user->getResults())
-          if (isa<ttg::MemDescType>(r.getType()))
-            work.push_back(r);
-      }
-    }
+    std::optional<int> last = lastSharedReadStage(body, alloc, c.useStage, why);
+    if (!last)
+      return std::nullopt;
+    lastReadStage = *last;
   }
   int distance = lastReadStage - c.loadStage;
   bool readsFirst = !alloc && c.useCluster < c.loadCluster;
@@ -463,25 +468,13 @@ std::optional<Candidate> LoopBuffers::analyzeTMA(tt::DescriptorLoadOp load,
     why = "does not feed an MMA";
     return std::nullopt;
   }
-  int lastReadStage = c.useStage;
-  SmallVector<Value> work{alloc.getResult()};
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    for (Operation *user : v.getUsers()) {
-      Operation *top = body->findAncestorOpInBlock(*user);
-      if (!top || isa<scf::YieldOp>(top)) {
-        why = "the local_alloc's value leaves the iteration";
-        return std::nullopt;
-      }
-      lastReadStage = std::max(lastReadStage, attrInt(top, kStageAttr));
-      for (Value r : user->getResults())
-        if (isa<ttg::MemDescType>(r.getType()))
-          work.push_back(r);
-    }
-  }
+  std::optional<int> lastReadStage =
+      lastSharedReadStage(body, alloc, c.useStage, why);
+  if (!lastReadStage)
+    return std::nullopt;
   // The slot is read (asynchronously, by wgmma) until lastReadStage: one slot
   // more than the stage distance.
-  c.numSlots = lastReadStage - c.loadStage + 1;
+  c.numSlots = *lastReadStage - c.loadStage + 1;
   c.minSlots = c.numSlots;
   if (slotsOption >= c.numSlots)
     c.numSlots = slotsOption;
@@ -490,7 +483,7 @@ std::optional<Candidate> LoopBuffers::analyzeTMA(tt::DescriptorLoadOp load,
       ttg::SharedMemorySpaceAttr::get(load.getContext()),
       /*mutableMemory=*/true);
   c.bufferType = tt::getMultiBufferedType(slotTy, c.numSlots);
-  c.bytes = resTy.getNumElements() * resTy.getElementTypeBitWidth() / 8;
+  c.bytes = byteSize(resTy);
   return c;
 }
 

@@ -8,6 +8,8 @@
 #include "triton-autopipe/Schedule.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "triton/Dialect/TritonGPU/IR/Dialect.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -251,4 +253,22 @@ int64_t mlir::autopipe::sharedMemoryLimit(StringRef target) {
   default:
     return 0;
   }
+}
+
+int64_t mlir::autopipe::byteSize(Type type) {
+  ArrayRef<int64_t> shape;
+  unsigned bits = 0;
+  if (auto t = dyn_cast<RankedTensorType>(type)) {
+    shape = t.getShape();
+    bits = t.getElementTypeBitWidth();
+  } else if (auto m = dyn_cast<triton::gpu::MemDescType>(type)) {
+    shape = m.getShape();
+    bits = m.getElementTypeBitWidth();
+  } else {
+    return 0;
+  }
+  int64_t n = bits / 8;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
 }

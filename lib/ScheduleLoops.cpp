@@ -443,8 +443,7 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
   if (sharedBudget > 0 && !isHip) {
     int64_t tile = 0;
     for (auto &entry : a.loads)
-      if (auto t = dyn_cast<RankedTensorType>(entry.first->getResult(0).getType()))
-        tile += t.getNumElements() * t.getElementTypeBitWidth() / 8;
+      tile += byteSize(entry.first->getResult(0).getType());
     // Default: every load is S - 1 stages from its MMA (S tiles each); the
     // attention schedules keep K and V 2 stages from theirs (3 tiles each).
     auto need = [&](int st) {
@@ -584,14 +583,9 @@ struct ScheduleLoopsPass
       int64_t budget = 0;
       if (limit > 0) {
         int64_t tiles = 0;
-        for (auto alloc : loop.getBody()->getOps<tt::gpu::LocalAllocOp>()) {
-          if (!alloc.getSrc())
-            continue;
-          int64_t n = alloc.getType().getElementTypeBitWidth() / 8;
-          for (int64_t d : alloc.getType().getShape())
-            n *= d;
-          tiles += n;
-        }
+        for (auto alloc : loop.getBody()->getOps<tt::gpu::LocalAllocOp>())
+          if (alloc.getSrc())
+            tiles += byteSize(alloc.getType());
         budget = std::max<int64_t>(1, limit - (allocated - tiles));
       }
       LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages),

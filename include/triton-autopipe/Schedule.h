@@ -87,6 +87,9 @@ std::string formatLocation(Location loc);
 /// unknown (no budget): sm80/87 163 KB, sm86/89/120 99 KB, sm90/100/103 227 KB.
 int64_t sharedMemoryLimit(StringRef target);
 
+/// Bytes of a tensor or shared-memory descriptor type (0 for other types).
+int64_t byteSize(Type type);
+
 /// Writes a pass's text report to `output`: "" does nothing, "-" is stderr,
 /// anything else a file appended to. A file that cannot be opened is an error
 /// on `anchor` naming `passName`.
