@@ -164,13 +164,6 @@ void setStage(Operation *op, int stage, int cluster) {
   op->setAttr(kClusterAttr, b.getI32IntegerAttr(cluster));
 }
 
-std::string typeString(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
-  return s;
-}
-
 /// True if `value` reaches an MMA of `body` within one iteration, through
 /// ops of the body (memdesc views, conversions, local_alloc/local_load...).
 bool feedsMMA(Block *body, Value value) {

@@ -289,13 +289,6 @@ public:
   }
 
 private:
-  static std::string typeString(Type t) {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    t.print(os);
-    return s;
-  }
-
   Operation *topLevel(Operation *op) {
     return loop.getBody()->findAncestorOpInBlock(*op);
   }

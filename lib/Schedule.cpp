@@ -272,3 +272,10 @@ int64_t mlir::autopipe::byteSize(Type type) {
     n *= d;
   return n;
 }
+
+std::string mlir::autopipe::typeString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  type.print(os);
+  return s;
+}

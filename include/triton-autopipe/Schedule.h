@@ -83,6 +83,9 @@ void verifySchedule(const LoopSchedule &schedule,
 /// "file:line:col" of an op's location (or "<unknown>").
 std::string formatLocation(Location loc);
 
+/// `type` as MLIR prints it, for remarks.
+std::string typeString(Type type);
+
 /// Shared memory per block of a CUDA target ("cuda:NN") in bytes, or 0 when
 /// unknown (no budget): sm80/87 163 KB, sm86/89/120 99 KB, sm90/100/103 227 KB.
 int64_t sharedMemoryLimit(StringRef target);
