@@ -204,8 +204,15 @@ std::string mlir::autopipe::formatLocation(Location loc) {
         .str();
   if (auto name = dyn_cast<NameLoc>(loc))
     return formatLocation(name.getChildLoc());
-  if (auto callsite = dyn_cast<CallSiteLoc>(loc))
-    return formatLocation(callsite.getCallee());
+  // An inlined function's ops: where in the function, and where it was
+  // called, so that two inlined copies of one loop get different names.
+  if (auto callsite = dyn_cast<CallSiteLoc>(loc)) {
+    std::string callee = formatLocation(callsite.getCallee());
+    std::string caller = formatLocation(callsite.getCaller());
+    if (caller == "<unknown>" || callee == "<unknown>")
+      return callee == "<unknown>" ? caller : callee;
+    return callee + " (inlined at " + caller + ")";
+  }
   if (auto fused = dyn_cast<FusedLoc>(loc))
     for (Location inner : fused.getLocations()) {
       std::string s = formatLocation(inner);

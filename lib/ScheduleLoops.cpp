@@ -35,11 +35,19 @@
 //                MMA0(i+1), softmax(i), mul(i), MMA1(i), loadK(i+3), loadV(i+2).
 //   attention-b  loadK 0, loadV 1, second MMA 3, the rest 2; body order
 //                MMA0(i+1), MMA1(i), softmax(i+1), mul(i+1), loadK(i+3),
-//                loadV(i+2).
-//   auto         default, for attention-like loops too: measured on H200 with
-//                autopipe-expand-loops (benchmarks/RESULTS.md), A is 1.01-1.03x
-//                of Triton's default on non-causal attention but 0.74-0.97x on
-//                causal, B 0.56-0.95x, default 0.99-1.02x.
+//                loadV(i+2). The rescale of MMA1's accumulator (acc * alpha)
+//                goes with MMA1 (stage 3, first in the body), as in
+//                FlashAttention-3: P and alpha cross stages, the accumulator
+//                is carried once.
+//   auto         attention-a for attention-like loops whose MMAs are async
+//                (sm90 wgmma), whose scores are not masked (no select on the
+//                first MMA's result: not a causal diagonal or ragged tail)
+//                and whose second MMA is at least 128 wide (head dim); else
+//                default. Measured with autopipe-expand-loops
+//                (benchmarks/RESULTS.md): A is 1.11x of Triton's default on
+//                H100 at head dim 128, non-causal, but ties at head dim 64
+//                and loses on masked diagonal loops; B loses everywhere
+//                (registers).
 //                The remark says which and why.
 // On HIP only anchor ops (loads, MMAs) are scheduled, the form Triton's AMD
 // pipeliner expects (it places their dependencies itself); attention schedules
@@ -66,6 +74,7 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Pass/Pass.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
@@ -79,10 +88,12 @@
 #include "triton/Dialect/TritonGPU/Transforms/PipeliningUtility.h"
 #include "triton/Dialect/TritonGPU/Transforms/Schedule.h"
 #include "triton/Dialect/TritonGPU/Transforms/Utility.h"
+#include "triton/Dialect/TritonNvidiaGPU/IR/Dialect.h"
 
 using namespace mlir;
 using namespace mlir::autopipe;
 namespace tt = mlir::triton;
+namespace ttng = mlir::triton::nvidia_gpu;
 
 namespace {
 
@@ -141,6 +152,52 @@ SetVector<Operation *> sameIterationSlice(Block *body, Value value) {
   return slice;
 }
 
+/// The ops that rescale an MMA's accumulator operand inside the loop: walking
+/// back from the accumulator operand through ops whose results have the
+/// accumulator's rank (elementwise math, broadcast, expand_dims), stopping at
+/// block arguments and lower-rank values. For attention's `acc * alpha[:,
+/// None]` this is the mulf, the broadcast and the expand_dims, not alpha.
+SmallVector<Operation *> accumulatorRescale(Operation *mma) {
+  Value acc = mma->getOperand(2);
+  auto accType = dyn_cast<RankedTensorType>(acc.getType());
+  Block *body = mma->getBlock();
+  SmallVector<Operation *> ops;
+  if (!accType)
+    return ops;
+  llvm::SmallPtrSet<Operation *, 8> seen;
+  SmallVector<Value> work{acc};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!def || def->getBlock() != body || !type ||
+        type.getRank() != accType.getRank() || def->getNumRegions() != 0 ||
+        !isMemoryEffectFree(def) || !seen.insert(def).second)
+      continue;
+    ops.push_back(def);
+    for (Value operand : def->getOperands())
+      work.push_back(operand);
+  }
+  return ops;
+}
+
+/// The casts and layout conversions that turn a value into operand `idx` of
+/// `mma` inside its block (for attention's `p.to(f16)`: truncf, then the
+/// conversion to the dot-operand layout).
+SmallVector<Operation *> operandConversion(Operation *mma, unsigned idx) {
+  SmallVector<Operation *> ops;
+  Value v = mma->getOperand(idx);
+  while (Operation *def = v.getDefiningOp()) {
+    if (def->getBlock() != mma->getBlock() || def->getNumOperands() != 1 ||
+        !isa<arith::TruncFOp, arith::ExtFOp, tt::FpToFpOp,
+             mlir::triton::gpu::ConvertLayoutOp>(def))
+      break;
+    ops.push_back(def);
+    v = def->getOperand(0);
+  }
+  return ops;
+}
+
 /// What the scheduler found in one loop.
 struct LoopAnalysis {
   /// Pipelinable loads with the MMA operand they feed (0: A, 1: B).
@@ -149,6 +206,10 @@ struct LoopAnalysis {
   /// For attention-like loops: the two MMAs and the K and V loads.
   Operation *mma0 = nullptr, *mma1 = nullptr, *loadK = nullptr,
             *loadV = nullptr;
+  /// Attention only: both MMAs are async (sm90 wgmma), some op between them
+  /// selects on MMA0's result (a mask on the scores), and MMA1's N.
+  bool asyncMMA = false, maskedScores = false;
+  int64_t mma1Width = 0;
   bool isAttention() const { return mma0 && mma1 && loadK && loadV; }
 };
 
@@ -236,6 +297,14 @@ LoopAnalysis LoopScheduler::analyze() {
         a.mma1 = m1;
         a.loadK = k;
         a.loadV = v;
+        a.asyncMMA = isa<ttng::WarpGroupDotOp>(m0) &&
+                     isa<ttng::WarpGroupDotOp>(m1);
+        auto scores = cast<RankedTensorType>(m0->getResult(0).getType());
+        for (Operation *op : sameIterationSlice(body, m1->getOperand(0)))
+          if (auto select = dyn_cast<arith::SelectOp>(op))
+            a.maskedScores |= select.getType() == scores;
+        a.mma1Width =
+            cast<RankedTensorType>(m1->getResult(0).getType()).getShape().back();
       }
     }
   return a;
@@ -254,13 +323,28 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
             "now, so default";
       return Kind::Default;
     }
-    // Measured on H200 with our expansion (benchmarks/RESULTS.md): A is
-    // 1.01-1.03x of Triton's default on non-causal attention but loses on
-    // causal kernels (0.74-0.97x), B 0.56-0.95x; default 0.99-1.02x.
-    why = "auto: attention-like; default, since no attention schedule beats "
-          "it on every measured kernel (H200: attention-a 0.74-1.03x of "
-          "Triton's default, attention-b 0.56-0.95x); ask for "
-          "attention-a/attention-b explicitly to use them";
+    // Measured with our expansion (benchmarks/RESULTS.md): A wins where
+    // MMA1 is wide (head dim >= 128: 1.11x of Triton's default on H100 at
+    // (8,16,8192,128)) and the scores are not masked; on head dim 64 it only
+    // ties (1.00x), on the masked diagonal blocks of causal attention it
+    // loses (A pays its prologue on 1-2 iterations). B needs more registers
+    // than these kernels have (0.78-0.91x). Otherwise default.
+    std::string reason;
+    if (!a.asyncMMA)
+      reason = "its MMAs are synchronous on this target";
+    else if (a.maskedScores)
+      reason = "its scores are masked (causal diagonal or ragged tail)";
+    else if (a.mma1Width < 128)
+      reason = ("the second MMA is " + Twine(a.mma1Width) +
+                " wide (< 128: A ties with default there)")
+                   .str();
+    if (reason.empty()) {
+      why = ("auto: attention-like, async MMAs, unmasked scores, second MMA " +
+             Twine(a.mma1Width) + " wide, so attention-a")
+                .str();
+      return Kind::AttentionA;
+    }
+    why = "auto: attention-like, but " + reason + ", so default";
     return Kind::Default;
   }
   if (requested == Kind::AttentionA || requested == Kind::AttentionB) {
@@ -323,10 +407,25 @@ void LoopScheduler::buildAttention(tt::CoarseSchedule &s, const LoopAnalysis &a,
     tt::scheduleDependencies(loop, s);
     return;
   }
-  // Attention B: loop-carried producers (pointer increments) first, right
-  // before the loads that use them; then everything else (softmax, the
-  // rescale of the accumulator, P's conversion) runs one iteration ahead of
-  // MMA1, in stage 2 after it.
+  // Attention B (FA3's intra-warpgroup overlap): the rescale of MMA1's
+  // accumulator (acc * alpha, with alpha broadcast to the accumulator's
+  // shape) runs in MMA1's stage 3, so only alpha and P cross from stage 2 to
+  // stage 3 and the accumulator is carried once (as the in-place accumulator
+  // of MMA1), not once rescaled and once not. It opens the body, before
+  // MMA0(i+1) is issued: the previous MMA1 must be retired before its
+  // registers are read, and ptxas serializes every wgmma (C7514) if that
+  // happens while a later wgmma is in flight.
+  auto cR = s.clusters.newBefore(c0); // MMA1's accumulator rescale (3)
+  for (Operation *op : accumulatorRescale(a.mma1))
+    s.insertIfAbsent(op, 3, cR);
+  // P's conversion to MMA1's operand type (truncf, layout conversion) goes
+  // there too: MMA0(i+1) then reuses the registers of P(i) in fp32, and only
+  // one converted P (MMA1's in-flight operand) is live during softmax.
+  for (Operation *op : operandConversion(a.mma1, 0))
+    s.insertIfAbsent(op, 3, cR);
+  // Then loop-carried producers (pointer increments), right before the loads
+  // that use them; then everything else (softmax, P's conversion) runs one
+  // iteration ahead of MMA1, in stage 2 after it.
   scheduleLoopCarriedProducers(s);
   for (Operation &op : body->without_terminator())
     if (!s.contains(&op))

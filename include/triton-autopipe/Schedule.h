@@ -80,7 +80,8 @@ LoopSchedule readSchedule(scf::ForOp loop,
 void verifySchedule(const LoopSchedule &schedule,
                     SmallVectorImpl<ScheduleProblem> &problems);
 
-/// "file:line:col" of an op's location (or "<unknown>").
+/// "file:line:col" of an op's location (or "<unknown>"); for an op of an
+/// inlined function "file:line:col (inlined at file:line:col)".
 std::string formatLocation(Location loc);
 
 /// `type` as MLIR prints it, for remarks.

@@ -34,18 +34,27 @@
 // SA:       ttng.warp_group_dot_wait %{{.*}}#0 {pendings = 0 : i32}
 // SA:       ttg.local_dealloc
 
-// Schedule B -- MMA1(i) is issued right after MMA0(i+1); softmax(i+1) waits
-// for MMA0(i+1) only, so MMA1(i) overlaps it; the rescale waits for MMA1(i).
+// Schedule B (FlashAttention-3's intra-warpgroup overlap) -- the body opens
+// with the rescale of the accumulator, which waits for MMA1(i-1) with nothing
+// else in flight (pendings 0), and P(i)'s conversion; then MMA0(i+1) and
+// MMA1(i) are issued; softmax(i+1) waits for MMA0(i+1) only, so MMA1(i)
+// overlaps it and stays in flight across the back edge (in place).
 // RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b remarks=false},autopipe-expand-loops{remarks=false})' \
 // RUN:   | FileCheck %s --check-prefix=SB
 // SB:       scf.for
+// SB:       %[[ACCW:.*]] = ttng.warp_group_dot_wait %[[ACC:arg[0-9]+]] {pendings = 0 : i32}
+// SB-NEXT:  %[[RESC:.*]] = arith.mulf %[[ACCW]], %{{.*}} : tensor<128x64xf32, #mma>
+// SB-NEXT:  %[[P16:.*]] = arith.truncf %{{.*}} : tensor<128x64xf32, #mma> to tensor<128x64xf16, #mma>
+// SB-NEXT:  %[[P:.*]] = ttg.convert_layout %[[P16]]
+// SB-NOT:   ttng.warp_group_dot_wait
 // SB:       %[[S:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %cst_0 {inputPrecision = 0 : i32, isAsync = true}
-// SB:       %[[O:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %{{.*}} {inputPrecision = 0 : i32, isAsync = true}
+// SB-NOT:   ttng.warp_group_dot_wait
+// SB:       %[[O:.*]] = ttng.warp_group_dot %[[P]], %{{.*}}, %[[RESC]] {inputPrecision = 0 : i32, isAsync = true}
 // SB-NEXT:  %[[SW:.*]] = ttng.warp_group_dot_wait %[[S]] {pendings = 1 : i32}
 // SB-NEXT:  "tt.reduce"(%[[SW]])
-// SB:       ttng.warp_group_dot_wait %[[O]] {pendings = 0 : i32}
-// SB-NEXT:  arith.mulf
+// SB-NOT:   ttng.warp_group_dot_wait
+// SB:       scf.yield %[[O]],
 
 // Default schedule: Triton's asyncLaunchDots would serialize MMA0 (softmax
 // reads it in the same iteration); ours waits right at that read, and the

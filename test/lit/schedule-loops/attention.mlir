@@ -38,29 +38,44 @@
 // SA-NEXT:   stage 2 cluster 5  tt.addptr
 // SA-IR: {autopipe.schedule = "attention-a", tt.scheduled_max_stage = 3 : i32}
 //
-// Schedule B: loadK 0, loadV 1, MMA1 3, the rest 2. Body order: MMA0(i+1)
-// [cluster 0], MMA1(i) [1], softmax(i+1) + mul(i+1) [2], loadK(i+3), loadV(i+2).
+// Schedule B: loadK 0, loadV 1, MMA1 3, the rest 2. Body order: the rescale
+// of MMA1's accumulator and P's conversion for MMA1(i) [cluster 0, stage 3],
+// MMA0(i+1) [1], MMA1(i) [2], softmax(i+1) [3], loadK(i+3), loadV(i+2).
 // RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b remarks=false},autopipe-print-schedule{remarks=false output=-})' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=SB
-// SB:      4 stage(s) (tt.scheduled_max_stage = 3), 7 cluster(s), 26 op(s)
-// SB-NEXT:   stage 0 cluster 4  tt.load
-// SB-NEXT:   stage 2 cluster 0  ttg.local_alloc
-// SB-NEXT:   stage 2 cluster 0  ttng.warp_group_dot
-// SB-NEXT:   stage 2 cluster 2  tt.reduce
-// SB-COUNT-15: stage 2 cluster 2
-// SB-NEXT:   stage 1 cluster 6  tt.load
-// SB-NEXT:   stage 3 cluster 1  ttg.local_alloc
-// SB-NEXT:   stage 2 cluster 2  arith.truncf
-// SB-NEXT:   stage 2 cluster 2  ttg.convert_layout
-// SB-NEXT:   stage 3 cluster 1  ttng.warp_group_dot
-// SB-NEXT:   stage 1 cluster 3  tt.addptr
-// SB-NEXT:   stage 2 cluster 5  tt.addptr
+// SB:      4 stage(s) (tt.scheduled_max_stage = 3), 8 cluster(s), 26 op(s)
+// SB-NEXT:   stage 0 cluster 5  tt.load
+// SB-NEXT:   stage 2 cluster 1  ttg.local_alloc
+// SB-NEXT:   stage 2 cluster 1  ttng.warp_group_dot
+// SB-NEXT:   stage 2 cluster 3  tt.reduce
+// SB-COUNT-12: stage 2 cluster 3
+// SB-NEXT:   stage 3 cluster 0  tt.expand_dims
+// SB-NEXT:   stage 3 cluster 0  tt.broadcast
+// SB-NEXT:   stage 3 cluster 0  arith.mulf
+// SB-NEXT:   stage 1 cluster 7  tt.load
+// SB-NEXT:   stage 3 cluster 2  ttg.local_alloc
+// SB-NEXT:   stage 3 cluster 0  arith.truncf
+// SB-NEXT:   stage 3 cluster 0  ttg.convert_layout
+// SB-NEXT:   stage 3 cluster 2  ttng.warp_group_dot
+// SB-NEXT:   stage 1 cluster 4  tt.addptr
+// SB-NEXT:   stage 2 cluster 6  tt.addptr
 //
-// auto: attention-like, but default (no attention schedule beats it on every measured kernel).
+// auto: attention-like, but the second MMA is 64 wide (head dim 64), so
+// default.
 // RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir -p 'builtin.module(autopipe-schedule-loops{num-stages=4})' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=AUTO
-// AUTO: default schedule, 4 stages, 2 pipelined load(s) (auto: attention-like; default, since no attention schedule beats it on every measured kernel
+// AUTO: default schedule, 4 stages, 2 pipelined load(s) (auto: attention-like, but the second MMA is 64 wide (< 128: A ties with default there), so default)
+// auto on causal attention, head dim 128 (two inlined copies of the K/V loop,
+// told apart by their call sites): the blocks left of the diagonal get
+// attention-a; the diagonal blocks (scores masked by a select) get default.
+// RUN: %autopipe-opt %inputs/attention-causal-d128-sm90-before-scheduling.ttgir -p 'builtin.module(autopipe-schedule-loops{num-stages=3})' -o %t.causal 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=AUTO128
+// RUN: FileCheck %s --check-prefix=AUTO128-IR < %t.causal
+// AUTO128: loop at benchmarks/kernels/attention.py:58:5 (inlined at benchmarks/kernels/attention.py:131:25): attention-a schedule, 4 stages, 2 pipelined load(s) (auto: attention-like, async MMAs, unmasked scores, second MMA 128 wide, so attention-a)
+// AUTO128: loop at benchmarks/kernels/attention.py:58:5 (inlined at benchmarks/kernels/attention.py:134:25): default schedule, 3 stages, 2 pipelined load(s) (auto: attention-like, but its scores are masked (causal diagonal or ragged tail), so default)
+// AUTO128-IR: autopipe.schedule = "attention-a", tt.scheduled_max_stage = 3
+// AUTO128-IR: autopipe.schedule = "default", tt.scheduled_max_stage = 2
 // Default on attention: both loads in stage 0, both MMAs in the last stage.
 // RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=default remarks=false},autopipe-print-schedule{remarks=false output=-})' \
