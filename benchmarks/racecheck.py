@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--schedule", default="auto", help="triton_autopipe schedule (or 'off' for Triton's pipeline)")
     p.add_argument("--expand", default="autopipe", help="who expands the loops: autopipe | triton")
-    p.add_argument("--buffers", default="autopipe", help="who lowers the loads: autopipe | triton")
+    p.add_argument("--buffers", default="autopipe", help="who lowers the loads: autopipe | registers | triton")
     args = p.parse_args(argv)
     if args.schedule != "off":
         import triton_autopipe

@@ -65,14 +65,28 @@
 // Overwriting a slot after it was read is ordered by the barriers Triton's
 // shared-memory analysis (Membar) inserts at LLVM lowering.
 //
+// Register-staged buffers (`copy=registers`; the default on HIP, gfx942 and
+// gfx950, where the MFMA reads its operands from registers): any load of
+// stage sL feeding an MMA in a later stage (tt.load with its mask and
+// `other`, or tt.descriptor_load) stays where it is and its value is written
+// into slot `insert` by a `ttg.local_store` in a new cluster after every
+// other op of the kernel iteration (stage sL), so the global load's latency
+// overlaps the rest of the iteration; the consumer reads slot `extract`
+// (the local_alloc it fed is replaced by the slot view, or a local_load
+// replaces the value). The store runs after every synchronous read of the
+// slot it overwrites: N = sR - sL slots (one more when an MMA reads the slot
+// itself, asynchronously). No copy groups, no waits: Membar's barriers order
+// the store after the last read and the next read after the store.
+//
 // Not lowered, with a remark naming the loop and the reason (the load stays as
 // it was, for Triton's pipeliner): descriptor loads on targets without TMA or
 // not consumed by one local_alloc of the descriptor's encoding, loads that
 // cannot become cp.async, loads whose consumers are in the same stage, leave
 // the iteration, sit in nested regions or span several stages/clusters, a
 // local_alloc consumer with a non-zero `other`, loads not feeding an MMA.
-// Loops without a complete schedule, or already holding async copies, and
-// non-CUDA modules are left as they are (remark).
+// Loops without a complete schedule, or already holding async copies or
+// shared-memory stores, and modules of other targets (or HIP with
+// copy=async) are left as they are (remark).
 //
 // Options:
 //   global-to-shared-stages (int, 0)  slots per buffer when >= the count
@@ -90,7 +104,10 @@
 //                                     it into a kernel that cannot launch;
 //   remarks (bool, true)              one remark per scheduled loop;
 //   output  (string, "")              also write those lines to "-" (stderr)
-//                                     or a file (appended).
+//                                     or a file (appended);
+//   copy    (string, "auto")          async (cp.async/TMA, CUDA) | registers
+//                                     (register-staged, any target) | auto
+//                                     (async on CUDA, registers on HIP).
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/PassDocs.h"
@@ -126,9 +143,12 @@ constexpr const char *kLoweredAttr = "autopipe.buffers";
 
 /// One load we lower.
 struct Candidate {
-  /// tt.load (cp.async) or tt.descriptor_load (TMA, `tma`).
+  /// tt.load (cp.async) or tt.descriptor_load (TMA, `tma`); either, for a
+  /// register-staged buffer (`staged`: the load stays, its value is stored
+  /// into the slot with ttg.local_store at the end of the body).
   Operation *load = nullptr;
   bool tma = false;
+  bool staged = false;
   int64_t bytes = 0; ///< one slot
   int loadStage = 0, loadCluster = 0;
   /// The local_alloc replaced by the slot view (shared consumer), or null
@@ -209,24 +229,42 @@ std::optional<int> lastSharedReadStage(Block *body, ttg::LocalAllocOp alloc,
   return last;
 }
 
+/// True if an MMA reads the value of `alloc` (or a memdesc view of it)
+/// directly from shared memory (wgmma), not through a local_load.
+bool readByMMA(ttg::LocalAllocOp alloc) {
+  SmallVector<Value> work{alloc.getResult()};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (isa<tt::DotOpInterface>(user))
+        return true;
+      for (Value r : user->getResults())
+        if (isa<ttg::MemDescType>(r.getType()))
+          work.push_back(r);
+    }
+  }
+  return false;
+}
+
 class LoopBuffers {
 public:
-  /// `baseBytes`: shared memory the kernel needs before our lowering (Triton's
-  /// allocation analysis); `limitBytes`: the target's limit per block (0:
+  /// `baseBytes`: shared memory live while the loop runs before our lowering
+  /// (Triton's allocation analysis, sharedBytesLiveInLoop); `limitBytes`: the target's limit per block (0:
   /// unknown, no budget).
   LoopBuffers(scf::ForOp loop, int slotsOption,
               tt::ModuleAxisInfoAnalysis &axisInfo, int64_t baseBytes = 0,
-              int64_t limitBytes = 0, bool hasTMA = false)
+              int64_t limitBytes = 0, bool hasTMA = false,
+              bool staged = false)
       : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
         axisInfo(axisInfo), baseBytes(baseBytes), limitBytes(limitBytes),
-        hasTMA(hasTMA) {}
+        hasTMA(hasTMA), staged(staged) {}
 
   /// Lowers what it can; returns the remark. `error` is set when the result
   /// breaks the schedule (a bug of ours: the IR was changed).
   std::string run(bool &error);
 
 private:
-  std::optional<Candidate> analyze(tt::LoadOp load, std::string &why);
+  std::optional<Candidate> analyze(Operation *load, std::string &why);
   std::optional<Candidate> analyzeTMA(tt::DescriptorLoadOp load,
                                       std::string &why);
   void lower(SmallVectorImpl<Candidate> &cands, SmallVectorImpl<Group> &groups);
@@ -239,6 +277,8 @@ private:
   tt::ModuleAxisInfoAnalysis &axisInfo;
   int64_t baseBytes, limitBytes;
   bool hasTMA;
+  /// Register-staged copies instead of async ones (HIP; `copy=registers`).
+  bool staged;
 };
 
 /// Keeps the buffers within the target's shared memory: slots the kernel
@@ -304,22 +344,25 @@ std::string LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands,
          " bytes): not pipelined (schedule removed, loads left synchronous)";
 }
 
-std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
+std::optional<Candidate> LoopBuffers::analyze(Operation *op,
                                               std::string &why) {
   Candidate c;
-  c.load = load;
-  auto ptrTy = dyn_cast<RankedTensorType>(load.getPtr().getType());
-  auto resTy = dyn_cast<RankedTensorType>(load.getType());
-  if (!ptrTy || !resTy) {
+  c.load = op;
+  c.staged = staged;
+  // A descriptor load only gets here register-staged; its result is a tensor.
+  auto load = dyn_cast<tt::LoadOp>(op);
+  auto resTy = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resTy ||
+      (load && !isa<RankedTensorType>(load.getPtr().getType()))) {
     why = "scalar or block-pointer load";
     return std::nullopt;
   }
-  c.loadStage = attrInt(load, kStageAttr);
-  c.loadCluster = attrInt(load, kClusterAttr);
+  c.loadStage = attrInt(op, kStageAttr);
+  c.loadCluster = attrInt(op, kClusterAttr);
 
   // Consumers: top-level ops of the body, all in one stage and cluster.
   SmallVector<Operation *> users;
-  for (Operation *user : load->getUsers()) {
+  for (Operation *user : op->getUsers()) {
     if (user->getBlock() != body) {
       why = "used inside a nested region";
       return std::nullopt;
@@ -351,11 +394,11 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
           "): nothing to buffer";
     return std::nullopt;
   }
-  if (!feedsMMA(body, load.getResult())) {
+  if (!feedsMMA(body, op->getResult(0))) {
     why = "does not feed an MMA";
     return std::nullopt;
   }
-  if (!tt::canBeConvertedToAsyncLoad(load, axisInfo)) {
+  if (!staged && !tt::canBeConvertedToAsyncLoad(load, axisInfo)) {
     why = "cannot become a cp.async (alignment/contiguity or element size)";
     return std::nullopt;
   }
@@ -363,9 +406,10 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
   ttg::SharedEncodingTrait enc;
   auto alloc = users.size() == 1 ? dyn_cast<ttg::LocalAllocOp>(users.front())
                                  : ttg::LocalAllocOp();
-  Value other = load.getOther();
+  Value other = load ? load.getOther() : Value();
   if (alloc) {
-    if (other && !isZeroConst(other)) {
+    // Register-staged copies store the loaded value, `other` included.
+    if (!staged && other && !isZeroConst(other)) {
       why = "non-zero 'other' with a local_alloc consumer (cp.async "
             "zero-fills masked elements)";
       return std::nullopt;
@@ -379,13 +423,13 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
       why = "local_alloc consumer next to other users";
       return std::nullopt;
     }
-    enc = tt::getSharedEncoding(load.getOperation());
+    enc = tt::getSharedEncoding(op);
   }
   if (!enc) {
     why = "no shared encoding for its consumers";
     return std::nullopt;
   }
-  if (tt::getCopyVecBytes(resTy, enc) < 4) {
+  if (!staged && tt::getCopyVecBytes(resTy, enc) < 4) {
     why = "copies of fewer than 4 bytes cannot be asynchronous";
     return std::nullopt;
   }
@@ -406,13 +450,18 @@ std::optional<Candidate> LoopBuffers::analyze(tt::LoadOp load,
   }
   int distance = lastReadStage - c.loadStage;
   bool readsFirst = !alloc && c.useCluster < c.loadCluster;
+  // Register-staged: the store runs last in the kernel iteration, after every
+  // synchronous read (local_load) of the slot it overwrites; only an MMA
+  // reading the slot itself (asynchronously, wgmma) needs the extra slot.
+  if (staged)
+    readsFirst = !alloc || !readByMMA(alloc);
   c.numSlots = readsFirst ? distance : distance + 1;
   c.minSlots = c.numSlots;
   if (slotsOption >= c.numSlots)
     c.numSlots = slotsOption;
   auto slotTy = ttg::MemDescType::get(
       resTy.getShape(), resTy.getElementType(), enc,
-      ttg::SharedMemorySpaceAttr::get(load.getContext()),
+      ttg::SharedMemorySpaceAttr::get(op->getContext()),
       /*mutableMemory=*/true);
   c.bufferType = tt::getMultiBufferedType(slotTy, c.numSlots);
   return c;
@@ -569,8 +618,44 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
     g.barrierIn = barIn;
   }
 
+  // Register-staged stores go in a cluster of their own, after every other
+  // op of the kernel iteration.
+  int storeCluster = 0;
+  for (Operation &op : body->without_terminator())
+    if (auto cl = op.getAttrOfType<IntegerAttr>(kClusterAttr))
+      storeCluster = std::max<int>(storeCluster, cl.getInt() + 1);
+
   for (auto [ci, c] : llvm::enumerate(cands)) {
     Group &g = groups[c.group];
+    if (c.staged) {
+      // The load stays; its value goes into slot `insert` at the end of the
+      // iteration (in the load's stage), and the consumer reads slot
+      // `extract`. Membar orders the store after the slot's last read and
+      // the next read after the store.
+      Operation *load = c.load;
+      Value value = load->getResult(0);
+      Location lloc = load->getLoc();
+      OpBuilder sb(body->getTerminator());
+      Value view = tt::createSingleBufferView(sb, buffers[ci], g.insert);
+      auto store = sb.create<ttg::LocalStoreOp>(lloc, value, view);
+      setStage(view.getDefiningOp(), c.loadStage, storeCluster);
+      setStage(store, c.loadStage, storeCluster);
+      OpBuilder cb(c.consumer);
+      Value readView = tt::createSingleBufferView(cb, buffers[ci], g.extract);
+      setStage(readView.getDefiningOp(), c.useStage, c.useCluster);
+      if (c.alloc) {
+        tt::replaceUsesAndPropagateType(cb, c.alloc, readView);
+        if (c.alloc->use_empty())
+          c.alloc->erase();
+      } else {
+        auto read = cb.create<ttg::LocalLoadOp>(lloc, value.getType(), readView);
+        setStage(read, c.useStage, c.useCluster);
+        value.replaceUsesWithIf(read.getResult(), [&](OpOperand &use) {
+          return use.getOwner() != store.getOperation();
+        });
+      }
+      continue;
+    }
     if (c.tma) {
       auto dload = cast<tt::DescriptorLoadOp>(c.load);
       Location lloc = dload.getLoc();
@@ -653,7 +738,8 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
   // free the buffers.
   OpBuilder after(loop->getContext());
   after.setInsertionPointAfter(loop);
-  if (llvm::any_of(cands, [](const Candidate &c) { return !c.tma; }))
+  if (llvm::any_of(cands,
+                   [](const Candidate &c) { return !c.tma && !c.staged; }))
     after.create<ttg::AsyncWaitOp>(loc, ValueRange{},
                                    after.getI32IntegerAttr(0));
   for (Value buf : llvm::reverse(buffers))
@@ -675,13 +761,14 @@ std::string LoopBuffers::run(bool &error) {
            " unscheduled op(s)); left as is";
   bool lowered = body->walk([](Operation *op) {
                        return isa<ttg::AsyncCopyGlobalToLocalOp,
-                                  ttng::AsyncTMACopyGlobalToLocalOp>(op)
+                                  ttng::AsyncTMACopyGlobalToLocalOp,
+                                  ttg::LocalStoreOp>(op)
                                   ? WalkResult::interrupt()
                                   : WalkResult::advance();
                      })
                      .wasInterrupted();
   if (lowered)
-    return "already holds async copies; left as is";
+    return "already holds async copies or shared-memory stores; left as is";
 
   SmallVector<Candidate> cands;
   SmallVector<Group> groups;
@@ -689,7 +776,13 @@ std::string LoopBuffers::run(bool &error) {
   for (Operation &op : body->without_terminator()) {
     std::string why;
     std::string where = formatLocation(op.getLoc());
-    if (auto dload = dyn_cast<tt::DescriptorLoadOp>(&op); dload && hasTMA) {
+    if (staged && isa<tt::LoadOp, tt::DescriptorLoadOp>(&op)) {
+      if (std::optional<Candidate> c = analyze(&op, why)) {
+        cands.push_back(*c);
+        continue;
+      }
+    } else if (auto dload = dyn_cast<tt::DescriptorLoadOp>(&op);
+               dload && hasTMA) {
       if (std::optional<Candidate> c = analyzeTMA(dload, why)) {
         cands.push_back(*c);
         continue;
@@ -744,8 +837,12 @@ std::string LoopBuffers::run(bool &error) {
            std::to_string(c.numSlots) + " slot(s) " +
            typeString(c.bufferType) + ", stage " +
            std::to_string(c.loadStage) + " -> " + std::to_string(c.useStage) +
-           (c.tma ? " (TMA + mbarrier, read in shared memory)"
-                  : c.alloc ? " (read in shared memory)" : " (local_load)");
+           (c.staged ? (c.alloc ? " (register-staged: local_store, read in "
+                                  "shared memory)"
+                                : " (register-staged: local_store, local_load)")
+            : c.tma  ? " (TMA + mbarrier, read in shared memory)"
+            : c.alloc ? " (read in shared memory)"
+                      : " (local_load)");
   if (!kept.empty())
     msg += "; kept synchronous: " + kept;
   if (!budget.empty())
@@ -796,6 +893,10 @@ struct AllocateBuffersPass
       *this, docs::allocateBuffers.options[3].name,
       llvm::cl::desc(docs::allocateBuffers.options[3].description),
       llvm::cl::init("")};
+  Option<std::string> copy{
+      *this, docs::allocateBuffers.options[4].name,
+      llvm::cl::desc(docs::allocateBuffers.options[4].description),
+      llvm::cl::init("auto")};
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -811,8 +912,16 @@ struct AllocateBuffersPass
                          << static_cast<int>(sharedLimit);
       return signalPassFailure();
     }
+    if (copy != "auto" && copy != "async" && copy != "registers") {
+      module.emitError() << "autopipe-allocate-buffers: copy must be auto, "
+                            "async or registers, got '"
+                         << copy << "'";
+      return signalPassFailure();
+    }
     auto target = module->getAttrOfType<StringAttr>("ttg.target");
     bool isCuda = target && target.getValue().starts_with("cuda:");
+    bool isHip = target && target.getValue().starts_with("hip:");
+    bool staged = copy == "registers" || (copy == "auto" && isHip);
 
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) {
@@ -822,20 +931,25 @@ struct AllocateBuffersPass
     if (loops.empty())
       return;
     std::optional<tt::ModuleAxisInfoAnalysis> axisInfo;
-    int64_t baseBytes = 0, limitBytes = 0;
+    std::optional<ModuleAllocation> allocation;
+    int64_t limitBytes = 0;
     int capability = 0;
     bool hasTMA = isCuda &&
                   !target.getValue().drop_front(5).getAsInteger(10, capability) &&
                   capability >= 90;
-    if (isCuda) {
+    if (isCuda || isHip) {
       axisInfo.emplace(module);
       limitBytes = sharedLimit >= 0 ? static_cast<int64_t>(sharedLimit)
                                     : sharedMemoryLimit(target.getValue());
-      if (limitBytes > 0) {
-        ModuleAllocation allocation(module);
-        baseBytes = static_cast<int64_t>(allocation.getSharedMemorySize());
-      }
+      if (limitBytes > 0)
+        allocation.emplace(module);
     }
+    // Shared memory live while each loop runs, before any is lowered (the
+    // IR changes as loops are lowered; their buffers are freed after them).
+    llvm::DenseMap<Operation *, int64_t> baseBytes;
+    if (allocation)
+      for (scf::ForOp loop : loops)
+        baseBytes[loop] = sharedBytesLiveInLoop(*allocation, loop);
     std::string report;
     bool failedAny = false;
     for (scf::ForOp loop : loops) {
@@ -843,13 +957,18 @@ struct AllocateBuffersPass
       std::string where = "loop at " + formatLocation(loopLoc);
       std::string msg;
       bool error = false;
-      if (!isCuda) {
-        msg = "not a CUDA target (" +
-              (target ? target.getValue().str() : std::string("no target")) +
-              "); left as is";
+      if (!isCuda && !(isHip && staged)) {
+        msg = (isHip ? "async copies on HIP are not lowered by this pass "
+                       "(use copy=registers or auto)"
+                     : "not a CUDA or HIP target (" +
+                           (target ? target.getValue().str()
+                                   : std::string("no target")) +
+                           ")") +
+              std::string("; left as is");
       } else {
-        LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo, baseBytes,
-                       limitBytes, hasTMA);
+        LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo,
+                       baseBytes.lookup(loop), limitBytes, hasTMA && !staged,
+                       staged);
         msg = lb.run(error);
         loop = nullptr; // may have been replaced
       }

@@ -4,9 +4,10 @@
 // pipeline: prologue + kernel loop, from the `loop.stage` / `loop.cluster`
 // schedule (Schedule.h). It replaces Triton 3.9's `tritongpu-pipeline` in our
 // CUDA `make_ttgir` and keeps its order of steps:
-//   1. loads still synchronous are lowered by Triton's load lowering
+//   1. on CUDA, loads still synchronous are lowered by Triton's load lowering
 //      (`lowerLoops`; loads `autopipe-allocate-buffers` already put in
-//      circular buffers pass through untouched);
+//      circular buffers pass through untouched); on HIP (gfx942/gfx950, after
+//      autopipe-allocate-buffers' register-staged buffers) nothing is;
 //   2. expansion with Triton's exported PipelineExpander (dynamic trip counts,
 //      epilogue not peeled: ops of iterations past the end are predicated);
 //      our predicate function differs from Triton's in one place: an MMA
@@ -637,8 +638,12 @@ struct ExpandLoopsPass
       return signalPassFailure();
     }
 
-    // 1. Load lowering for what is still synchronous.
-    ttg::lowerLoops(module);
+    // 1. Load lowering for what is still synchronous (CUDA: Triton's cp.async
+    // / TMA lowering; on HIP a load autopipe-allocate-buffers left alone
+    // stays a load whose value the expansion carries in registers).
+    auto target = module->getAttrOfType<StringAttr>("ttg.target");
+    if (target && target.getValue().starts_with("cuda:"))
+      ttg::lowerLoops(module);
 
     // 2. Expansion.
     SmallVector<scf::ForOp> loops;

@@ -242,6 +242,11 @@ LogicalResult mlir::autopipe::writeTextReport(StringRef output, StringRef text,
 }
 
 int64_t mlir::autopipe::sharedMemoryLimit(StringRef target) {
+  // AMD: LDS per workgroup (CDNA3 gfx942 64 KB, CDNA4 gfx950 160 KB).
+  if (target == "hip:gfx942")
+    return 65536;
+  if (target == "hip:gfx950")
+    return 163840;
   int cap = 0;
   if (!target.consume_front("cuda:") || target.getAsInteger(10, cap))
     return 0;
@@ -285,4 +290,33 @@ std::string mlir::autopipe::typeString(Type type) {
   llvm::raw_string_ostream os(s);
   type.print(os);
   return s;
+}
+
+int64_t mlir::autopipe::sharedBytesLiveInLoop(ModuleAllocation &allocation,
+                                              scf::ForOp loop) {
+  auto func = loop->getParentOfType<FunctionOpInterface>();
+  Allocation *funcAlloc = func ? allocation.getFuncData(func) : nullptr;
+  if (!funcAlloc)
+    return static_cast<int64_t>(allocation.getSharedMemorySize());
+  std::map<Operation *, SmallVector<Allocation::BufferId>> live =
+      funcAlloc->getLiveBuffers();
+  int64_t most = 0;
+  auto visit = [&](Operation *op) {
+    // A layout conversion of a loaded tile: its scratch goes away when the
+    // tile comes from a circular buffer (read in the layout it needs).
+    if (isa<triton::gpu::ConvertLayoutOp>(op))
+      if (Operation *def = op->getOperand(0).getDefiningOp())
+        if (isa<triton::LoadOp, triton::DescriptorLoadOp>(def))
+          return;
+    auto it = live.find(op);
+    if (it == live.end())
+      return;
+    int64_t sum = 0;
+    for (Allocation::BufferId id : it->second)
+      sum += static_cast<int64_t>(funcAlloc->getAllocatedSize(id));
+    most = std::max(most, sum);
+  };
+  visit(loop);
+  loop.getBody()->walk(visit);
+  return most;
 }

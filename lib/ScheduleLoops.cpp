@@ -50,8 +50,12 @@
 //                (registers).
 //                The remark says which and why.
 // On HIP only anchor ops (loads, MMAs) are scheduled, the form Triton's AMD
-// pipeliner expects (it places their dependencies itself); attention schedules
-// are CUDA-only for now and fall back to default there, with a remark.
+// pipeliner expects (it places their dependencies itself), unless `complete`
+// is set (our own lowering: autopipe-allocate-buffers + autopipe-expand-loops):
+// then every op is scheduled as on CUDA, loads first in the body (their tiles
+// are staged through registers into LDS at the end of it), and the stage
+// count is lowered to fit the LDS (S - 1 tiles per load). Attention schedules
+// are CUDA-only for now and fall back to default on HIP, with a remark.
 //
 // Safety: loops that are not innermost, already scheduled, unsafe to pipeline
 // (barriers, loop-carried distance > 1), with num_stages <= 1, or without a
@@ -65,7 +69,8 @@
 //   remarks    (bool, true)      one remark per loop: the schedule chosen and
 //                                why, or why the loop was left as is;
 //   output     (string, "")      also write those lines to "-" (stderr) or a
-//                                file (appended).
+//                                file (appended);
+//   complete   (bool, false)     HIP: schedule every op (see above).
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/PassDocs.h"
@@ -217,11 +222,14 @@ class LoopScheduler {
 public:
   /// `sharedBudget`: bytes of shared memory the kernel has left for this
   /// loop's buffers (0: no budget).
+  /// `complete`: on HIP, schedule every op (for our own lowering) instead
+  /// of only the anchors Triton's AMD pipeliner expects.
   LoopScheduler(scf::ForOp loop, bool isHip, int defaultStages,
-                tt::ModuleAxisInfoAnalysis &axisInfo, int64_t sharedBudget = 0)
+                tt::ModuleAxisInfoAnalysis &axisInfo, int64_t sharedBudget = 0,
+                bool complete = false)
       : loop(loop), body(loop.getBody()), isHip(isHip),
-        defaultStages(defaultStages), axisInfo(axisInfo),
-        sharedBudget(sharedBudget) {}
+        anchorsOnly(isHip && !complete), defaultStages(defaultStages),
+        axisInfo(axisInfo), sharedBudget(sharedBudget) {}
 
   /// Schedules the loop; returns the remark to emit. `scheduled` tells whether
   /// the IR was changed.
@@ -243,6 +251,7 @@ private:
   scf::ForOp loop;
   Block *body;
   bool isHip;
+  bool anchorsOnly;
   int defaultStages;
   tt::ModuleAxisInfoAnalysis &axisInfo;
   int64_t sharedBudget;
@@ -372,9 +381,18 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
 void LoopScheduler::buildDefault(tt::CoarseSchedule &s, const LoopAnalysis &a,
                                  int S) {
   // Cluster order = order in the pipelined body: MMAs and their operands
-  // first, then the loads for future iterations.
-  tt::CoarseSchedule::Cluster mmaCluster = s.clusters.newAtBack();
-  tt::CoarseSchedule::Cluster loadCluster = s.clusters.newAtBack();
+  // first, then the loads for future iterations. On HIP with a complete schedule the loads are issued first (their data
+  // is staged through registers into LDS at the end of the body, so the
+  // global latency overlaps the MMA), as in Triton's AMD stream pipeliner.
+  bool loadsFirst = isHip && !anchorsOnly;
+  tt::CoarseSchedule::Cluster loadCluster, mmaCluster;
+  if (loadsFirst) {
+    loadCluster = s.clusters.newAtBack();
+    mmaCluster = s.clusters.newAtBack();
+  } else {
+    mmaCluster = s.clusters.newAtBack();
+    loadCluster = s.clusters.newAtBack();
+  }
   for (auto &[load, use] : a.loads) {
     s.insert(load, 0, loadCluster);
     s.insertIfAbsent(use.first, S - 1, mmaCluster);
@@ -539,14 +557,16 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
   // Shared-memory budget: a load with stage distance d keeps d + 1 tiles in
   // flight (the slot an MMA still reads included). Fewer stages when they do
   // not fit, instead of a kernel that cannot launch.
-  if (sharedBudget > 0 && !isHip) {
+  if (sharedBudget > 0 && !anchorsOnly) {
     int64_t tile = 0;
     for (auto &entry : a.loads)
       tile += byteSize(entry.first->getResult(0).getType());
     // Default: every load is S - 1 stages from its MMA (S tiles each); the
     // attention schedules keep K and V 2 stages from theirs (3 tiles each).
+    // On HIP the tiles are register-staged: a slot is stored after the
+    // iteration that read it (S - 1 tiles each).
     auto need = [&](int st) {
-      return kind == Kind::Default ? tile * st : tile * 3;
+      return kind == Kind::Default ? tile * (isHip ? st - 1 : st) : tile * 3;
     };
     if (tile > 0 && need(stages) > sharedBudget) {
       if (kind != Kind::Default) {
@@ -556,7 +576,7 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
         kind = Kind::Default;
         stages = numStages;
       }
-      int fit = static_cast<int>(sharedBudget / tile);
+      int fit = static_cast<int>(sharedBudget / tile) + (isHip ? 1 : 0);
       if (need(stages) > sharedBudget) {
         if (fit < 2)
           return "even 2 stages need " + std::to_string(need(2)) +
@@ -582,7 +602,7 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
     return pinError;
   }
 
-  if (!isHip) {
+  if (!anchorsOnly) {
     tt::scheduleDependencies(loop, s);
     scheduleLoopCarriedProducers(s);
     scheduleRemaining(s, stages - 1, s.clusters.begin());
@@ -642,6 +662,10 @@ struct ScheduleLoopsPass
       *this, docs::scheduleLoops.options[3].name,
       llvm::cl::desc(docs::scheduleLoops.options[3].description),
       llvm::cl::init("")};
+  Option<bool> complete{
+      *this, docs::scheduleLoops.options[4].name,
+      llvm::cl::desc(docs::scheduleLoops.options[4].description),
+      llvm::cl::init(false)};
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -662,11 +686,9 @@ struct ScheduleLoopsPass
     auto target = module->getAttrOfType<StringAttr>("ttg.target");
     bool isHip = target && target.getValue().starts_with("hip:");
     int64_t limit = target ? sharedMemoryLimit(target.getValue()) : 0;
-    int64_t allocated = 0;
-    if (limit > 0) {
-      ModuleAllocation allocation(module);
-      allocated = static_cast<int64_t>(allocation.getSharedMemorySize());
-    }
+    std::optional<ModuleAllocation> allocation;
+    if (limit > 0)
+      allocation.emplace(module);
 
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) { loops.push_back(loop); });
@@ -677,18 +699,19 @@ struct ScheduleLoopsPass
     bool failedAny = false;
     std::string report;
     for (scf::ForOp loop : loops) {
-      // What the kernel allocates besides this loop's per-iteration tiles
-      // (the buffers replace them).
+      // What the kernel has live while the loop runs, besides this loop's
+      // per-iteration tiles (the buffers replace them).
       int64_t budget = 0;
-      if (limit > 0) {
+      if (allocation) {
         int64_t tiles = 0;
         for (auto alloc : loop.getBody()->getOps<tt::gpu::LocalAllocOp>())
           if (alloc.getSrc())
             tiles += byteSize(alloc.getType());
-        budget = std::max<int64_t>(1, limit - (allocated - tiles));
+        int64_t live = sharedBytesLiveInLoop(*allocation, loop);
+        budget = std::max<int64_t>(1, limit - std::max<int64_t>(0, live - tiles));
       }
       LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages),
-                              axisInfo, budget);
+                              axisInfo, budget, complete);
       bool scheduled = false, error = false;
       std::string msg = scheduler.run(*kind, scheduled, error);
       std::string where = "loop at " + formatLocation(loop.getLoc());

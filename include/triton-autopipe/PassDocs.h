@@ -42,14 +42,20 @@ inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
      "tt.num_stages attribute overrides it. On CUDA it is lowered, with a "
      "remark, when the buffers would not fit in shared memory."},
     {"schedule", "string", "auto",
-     "default | attention-a | attention-b | auto (default: no attention "
-     "schedule beats it on every measured kernel)."},
+     "default | attention-a | attention-b | auto (attention-a for unmasked "
+     "attention loops with async MMAs and head dim >= 128, else default)."},
     {"remarks", "bool", "true",
      "Emit one remark per loop: the schedule chosen and why, or why the loop "
      "was left as is."},
     {"output", "string", "",
      "Also write those lines as text: '-' for stderr, or a file path "
      "(appended to)."},
+    {"complete", "bool", "false",
+     "On HIP, schedule every op of the loop body (the form "
+     "autopipe-allocate-buffers and autopipe-expand-loops need; loads issued "
+     "first in the body, for register-staged LDS buffers) instead of only "
+     "loads and MMAs (the form Triton's AMD stream pipeliner expects). CUDA "
+     "schedules are always complete."},
 };
 
 inline constexpr PassRecord scheduleLoops = {
@@ -104,8 +110,8 @@ inline constexpr PassOptionDoc allocateBuffersOptions[] = {
     {"shared-limit", "int", "-1",
      "Shared memory per block in bytes the buffers must fit in, with what the "
      "kernel already allocates (Triton's allocation analysis); -1: the "
-     "target's (sm80/87 163 KB, sm86/89/120 99 KB, sm90/100 227 KB), 0: no "
-     "budget. Over it, "
+     "target's (sm80/87 163 KB, sm86/89/120 99 KB, sm90/100 227 KB, LDS of "
+     "gfx942 64 KB, gfx950 160 KB), 0: no budget. Over it, "
      "slots the config added go first; if the schedule's minimum does not "
      "fit, the loop is not pipelined (its schedule is removed)."},
     {"remarks", "bool", "true",
@@ -114,16 +120,23 @@ inline constexpr PassOptionDoc allocateBuffersOptions[] = {
     {"output", "string", "",
      "Also write those lines as text: '-' for stderr, or a file path "
      "(appended to)."},
+    {"copy", "string", "auto",
+     "How a slot is filled: 'async' (cp.async / TMA, CUDA), 'registers' "
+     "(the load stays and its value is written with ttg.local_store at the "
+     "end of the iteration: register-staged, any target, any load incl. "
+     "tensor descriptors), 'auto' (async on CUDA, registers on HIP)."},
 };
 
 inline constexpr PassRecord allocateBuffers = {
     "autopipe-allocate-buffers",
-    "CUDA: lower the pipelined loads of every scheduled scf.for into "
-    "multi-slot shared-memory circular buffers filled by async copies "
+    "Lower the pipelined loads of every scheduled scf.for into multi-slot "
+    "shared-memory (LDS) circular buffers: on CUDA filled by async copies "
     "(cp.async for tt.load; TMA + one mbarrier per slot for sm90 "
-    "tt.descriptor_load), with loop-carried insert/extract slot indices (and "
+    "tt.descriptor_load), on HIP (gfx942/gfx950) register-staged with "
+    "ttg.local_store; loop-carried insert/extract slot indices (and "
     "mbarrier phase), in the schedule's stages, within the shared-memory "
-    "budget (replaces the load lowering of Triton's tritongpu-pipeline)",
+    "budget (replaces the load lowering of Triton's tritongpu-pipeline and "
+    "of the AMD stream pipeliner)",
     allocateBuffersOptions, std::size(allocateBuffersOptions)};
 
 inline constexpr PassOptionDoc expandLoopsOptions[] = {

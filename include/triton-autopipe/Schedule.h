@@ -14,6 +14,7 @@
 #define TRITON_AUTOPIPE_SCHEDULE_H
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "triton/Analysis/Allocation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -87,9 +88,19 @@ std::string formatLocation(Location loc);
 /// `type` as MLIR prints it, for remarks.
 std::string typeString(Type type);
 
-/// Shared memory per block of a CUDA target ("cuda:NN") in bytes, or 0 when
-/// unknown (no budget): sm80/87 163 KB, sm86/89/120 99 KB, sm90/100/103 227 KB.
+/// Shared memory per block of a target in bytes, or 0 when unknown (no
+/// budget): sm80/87 163 KB, sm86/89/120 99 KB, sm90/100/103 227 KB; LDS of
+/// hip:gfx942 64 KB, hip:gfx950 160 KB.
 int64_t sharedMemoryLimit(StringRef target);
+
+/// Bytes of shared memory Triton's allocation analysis (`allocation`, of the
+/// module holding `loop`) has live while `loop` runs: the largest sum of the
+/// buffers live at one op of the loop (the loop op included). Scratch of ops
+/// elsewhere (e.g. an epilogue layout conversion) does not count: it is not
+/// live next to the loop's buffers; nor does the scratch of a layout
+/// conversion of a loaded tile in the loop (buffered, the tile is read from
+/// its slot in the layout it needs).
+int64_t sharedBytesLiveInLoop(ModuleAllocation &allocation, scf::ForOp loop);
 
 /// Bytes of a tensor or shared-memory descriptor type (0 for other types).
 int64_t byteSize(Type type);

@@ -15,10 +15,13 @@ Environment: ``TRITON_AUTOPIPE=1`` enables at start-up,
 ``TRITON_AUTOPIPE_EXPLAIN=1`` prints every loop's schedule to stderr,
 ``TRITON_AUTOPIPE_SCHEDULE=auto|default|attention-a|attention-b|triton``
 picks the loop schedule,
-``TRITON_AUTOPIPE_BUFFERS=autopipe|triton`` picks who lowers the CUDA loads
-into shared-memory circular buffers (default ``autopipe``: ours),
+``TRITON_AUTOPIPE_BUFFERS=autopipe|registers|triton`` picks who lowers the
+loads into shared-memory circular buffers (default ``autopipe``: ours, async
+copies on CUDA, register-staged on HIP; ``registers``: register-staged on
+CUDA too),
 ``TRITON_AUTOPIPE_EXPAND=autopipe|triton`` picks who expands the pipelined
-loops and places the async-wgmma waits on CUDA (default ``autopipe``),
+loops and places the async-wgmma waits (default ``autopipe``; ``triton``:
+Triton's ``tritongpu-pipeline`` / AMD stream pipeliner),
 ``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
 """
 from __future__ import annotations
@@ -45,8 +48,9 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
     ``default``, ``attention-a``, ``attention-b`` or ``triton`` (Triton's own
     scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``); ``buffers`` is
-    ``autopipe`` (default: our circular-buffer load lowering on CUDA) or
-    ``triton`` (Triton's; default: ``TRITON_AUTOPIPE_BUFFERS``); ``expand`` is
+    ``autopipe`` (default: our circular-buffer load lowering), ``registers``
+    (ours, register-staged on every target) or ``triton`` (Triton's; default:
+    ``TRITON_AUTOPIPE_BUFFERS``); ``expand`` is
     ``autopipe`` (default: our loop expansion and async-wgmma waits) or
     ``triton`` (Triton's ``tritongpu-pipeline``; default:
     ``TRITON_AUTOPIPE_EXPAND``). Calling it again replaces the settings.

@@ -5,10 +5,11 @@ Each list is data: named steps, each adding passes to a pass manager. The
 lists follow Triton 3.9's ``make_ttgir``, except that the software pipeliner
 is ours: loop scheduling (``autopipe-schedule-loops`` in place of Triton's
 assign-latencies + schedule-loops; ``Settings(schedule="triton")`` keeps
-Triton's), on CUDA the circular-buffer load lowering
-(``autopipe-allocate-buffers``; ``buffers="triton"`` skips it) and the loop
-expansion with async-wgmma waits (``autopipe-expand-loops`` as the
-``pipeline`` step; ``expand="triton"`` keeps ``tritongpu-pipeline``), with
+Triton's), the circular-buffer load lowering (``autopipe-allocate-buffers``:
+async copies on CUDA, register-staged LDS buffers on HIP; ``buffers="triton"``
+skips it) and the loop expansion with async-wgmma waits
+(``autopipe-expand-loops`` as the ``pipeline`` step; ``expand="triton"`` keeps
+``tritongpu-pipeline`` on CUDA and the AMD stream pipeliner on HIP), with
 ``autopipe-print-schedule`` in between (the last point where the schedule is
 on the IR).
 
@@ -32,15 +33,18 @@ SCHEDULING_STEPS = ("assign_latencies", "schedule_loops", "print_schedule", "pip
 SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")
 
 #: Values of ``Settings.buffers`` / ``TRITON_AUTOPIPE_BUFFERS``: ``autopipe``
-#: (default: ``autopipe-allocate-buffers`` lowers the CUDA ``tt.load``s into
-#: circular buffers; the loop expansion lowers what it leaves, e.g. TMA loads,
-#: with Triton's load lowering) or ``triton`` (Triton's load lowering for all).
-BUFFERS = ("triton", "autopipe")
+#: (default: ``autopipe-allocate-buffers`` lowers the loads into circular
+#: buffers -- async copies on CUDA, register-staged on HIP; on CUDA the loop
+#: expansion lowers what it leaves with Triton's load lowering), ``registers``
+#: (register-staged buffers on CUDA too: the form HIP gets, for testing it on
+#: an NVIDIA GPU) or ``triton`` (Triton's load lowering for all).
+BUFFERS = ("triton", "autopipe", "registers")
 
 #: Values of ``Settings.expand`` / ``TRITON_AUTOPIPE_EXPAND``: who expands the
 #: scheduled loops (prologue + kernel) and places the async-wgmma waits:
 #: ``autopipe`` (``autopipe-expand-loops``, default) or ``triton`` (Triton's
-#: ``tritongpu-pipeline``). AMD targets keep Triton's AMD pipeliner.
+#: ``tritongpu-pipeline``; on HIP Triton's AMD stream pipeliner, which also
+#: takes over there when ``buffers`` or ``schedule`` is ``triton``).
 EXPANDS = ("autopipe", "triton")
 
 
@@ -71,9 +75,12 @@ class Step:
     add: Callable[[Any, bool], None]  # add(pm, dump_enabled)
 
 
-def _schedule_loops(settings: Settings, num_stages: int) -> Step:
-    """Our scheduler in place of Triton's assign-latencies + schedule-loops."""
+def _schedule_loops(settings: Settings, num_stages: int, complete: bool = False) -> Step:
+    """Our scheduler in place of Triton's assign-latencies + schedule-loops
+    (``complete``: on HIP, schedule every op, for our own lowering)."""
     opts: dict[str, object] = {"num-stages": num_stages, "schedule": settings.schedule, "remarks": False}
+    if complete:
+        opts["complete"] = True
     if settings.explain:
         opts["output"] = "-"
     return Step("schedule_loops", lambda pm, dump: plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, opts))
@@ -90,6 +97,8 @@ def _allocate_buffers(settings: Settings) -> Step:
     """Our load lowering (circular buffers + async copies) before Triton's
     pipeliner expands the loop."""
     opts: dict[str, object] = {"remarks": False}
+    if settings.buffers == "registers":
+        opts["copy"] = "registers"
     if settings.explain:
         opts["output"] = "-"
     return Step("allocate_buffers", lambda pm, dump: plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, opts))
@@ -145,7 +154,7 @@ def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
         add("schedule_loops", lambda pm, dump: ttgpuir.add_schedule_loops(pm))
     else:
         s.append(_schedule_loops(settings, opt.num_stages))
-    if settings.buffers == "autopipe":
+    if settings.buffers != "triton":
         s.append(_allocate_buffers(settings))
     s.append(_print_schedule(settings))
     if settings.expand == "autopipe":
@@ -214,12 +223,21 @@ def hip_steps(options, settings: Settings) -> tuple[list[Step], list[Step]]:
     use_async_copy = amdc.is_async_copy_enabled(options.base_arch)
     use_block_pingpong = amdc.is_pingpong_schedule_enabled(options.arch, use_async_copy)
     add("optimize_descriptor_encoding", lambda pm, dump: amdg.add_optimize_descriptor_encoding(pm))
+    # Our lowering (register-staged LDS buffers + our expansion) needs our
+    # complete schedule; with Triton's scheduler or load lowering the AMD
+    # stream pipeliner does both.
+    ours = settings.schedule != "triton" and settings.buffers != "triton" and settings.expand == "autopipe"
     if settings.schedule == "triton":
         add("schedule_loops", lambda pm, dump: amdg.add_schedule_loops(pm, options.num_stages))
     else:
-        s.append(_schedule_loops(settings, options.num_stages))
+        s.append(_schedule_loops(settings, options.num_stages, complete=ours))
+    if ours:
+        s.append(_allocate_buffers(settings))
     s.append(_print_schedule(settings))
-    add("pipeline", lambda pm, dump: amdg.add_pipeline(pm, use_async_copy, use_block_pingpong))
+    if ours:
+        s.append(_expand_loops(settings, options.num_stages))
+    else:
+        add("pipeline", lambda pm, dump: amdg.add_pipeline(pm, use_async_copy, use_block_pingpong))
     if use_async_copy:
         add("coalesce_async_copy", lambda pm, dump: amdg.add_coalesce_async_copy(pm, options.arch))
     add("convert_to_tensor_ops", lambda pm, dump: amdg.add_convert_to_tensor_ops(pm))

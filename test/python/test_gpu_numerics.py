@@ -38,10 +38,16 @@ ATTN_PIPELINES = PIPELINES + [
                  marks=_AUTOPIPE_SKIP)
     for s in ("attention-a", "attention-b")
 ]
+# Our register-staged circular buffers (the HIP form: load, local_store at the
+# end of the iteration, read from the slot) on this NVIDIA GPU.
+REGISTERS = pytest.param(Pipeline("autopipe-registers", autopipe=True, enable_kwargs={"buffers": "registers"}),
+                         id="autopipe-registers", marks=_AUTOPIPE_SKIP)
+ATTN_PIPELINES.append(REGISTERS)
 # GEMMs also with Triton's load lowering inside our pipeline (ours is the default).
 GEMM_PIPELINES = PIPELINES + [
     pytest.param(Pipeline("autopipe-triton-loads", autopipe=True, enable_kwargs={"buffers": "triton"}),
                  id="autopipe-triton-loads", marks=_AUTOPIPE_SKIP),
+    REGISTERS,
 ]
 DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16}
 # (atol, rtol) against an fp32 reference, for O(1) outputs.
@@ -128,7 +134,7 @@ DESC_CASES = [
 
 
 @pytest.mark.skipif(CAPABILITY < (9, 0), reason="tensor-descriptor GEMM targets sm90")
-@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("pipeline", PIPELINES + [REGISTERS])
 @pytest.mark.parametrize("dtype", list(DTYPES))
 @pytest.mark.parametrize("M,N,K,cfg", DESC_CASES)
 def test_gemm_desc(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, pipeline: Pipeline) -> None:

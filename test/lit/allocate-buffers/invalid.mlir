@@ -1,10 +1,12 @@
 // Loads autopipe-allocate-buffers cannot lower stay as they were (for Triton's
 // pipeliner), with a remark naming the loop and the reason; loops without a
-// complete schedule and non-CUDA modules are left alone; bad options are
-// errors.
+// complete schedule and modules of other targets are left alone; bad options
+// are errors.
 // RUN: %autopipe-opt %s -split-input-file -verify-diagnostics -p 'builtin.module(autopipe-allocate-buffers)' | FileCheck %s
 // RUN: not %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-allocate-buffers{global-to-shared-stages=-1})' 2>&1 | FileCheck %s --check-prefix=BADOPT
 // BADOPT: error: autopipe-allocate-buffers: global-to-shared-stages must be >= 0, got -1
+// RUN: not %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-allocate-buffers{copy=dma})' 2>&1 | FileCheck %s --check-prefix=BADCOPY
+// BADCOPY: error: autopipe-allocate-buffers: copy must be auto, async or registers, got 'dma'
 
 // CHECK-NOT: ttg.async_copy_global_to_local
 // CHECK-NOT: ttg.local_alloc :
@@ -136,11 +138,11 @@ tt.func @unscheduled(%lb: i32, %ub: i32, %p: tensor<512x!tt.ptr<f32>, #blocked>)
 
 #blocked = #ttg.blocked<{sizePerThread = [4], threadsPerWarp = [64], warpsPerCTA = [4], order = [0]}>
 module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "hip:gfx942", "ttg.threads-per-warp" = 64 : i32} {
-// Not a CUDA target.
+// HIP (register-staged buffers): a load feeding no MMA stays a load.
 tt.func @hip(%lb: i32, %ub: i32, %p: tensor<512x!tt.ptr<f32>, #blocked>) -> tensor<512xf32, #blocked> {
   %c1 = arith.constant 1 : i32
   %z = arith.constant dense<0.0> : tensor<512xf32, #blocked>
-  // expected-remark @below {{not a CUDA target (hip:gfx942); left as is}}
+  // expected-remark @below {{(does not feed an MMA); left as is}}
   %r = scf.for %i = %lb to %ub step %c1 iter_args(%acc = %z) -> (tensor<512xf32, #blocked>) : i32 {
     %v = tt.load %p {loop.cluster = 1 : i32, loop.stage = 0 : i32} : tensor<512x!tt.ptr<f32>, #blocked>
     %s = arith.addf %acc, %v {loop.cluster = 0 : i32, loop.stage = 1 : i32} : tensor<512xf32, #blocked>
@@ -166,5 +168,23 @@ tt.func @tma(%lb: i32, %ub: i32, %d: !tt.tensordesc<128x64xf16, #shared>) {
     ttg.local_dealloc %a {loop.cluster = 0 : i32, loop.stage = 2 : i32} : !ttg.memdesc<128x64xf16, #shared, #smem>
   } {tt.scheduled_max_stage = 2 : i32}
   tt.return
+}
+}
+
+// -----
+
+#blocked = #ttg.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "other:1", "ttg.threads-per-warp" = 32 : i32} {
+// Neither a CUDA nor a HIP target.
+tt.func @other(%lb: i32, %ub: i32, %p: tensor<512x!tt.ptr<f32>, #blocked>) -> tensor<512xf32, #blocked> {
+  %c1 = arith.constant 1 : i32
+  %z = arith.constant dense<0.0> : tensor<512xf32, #blocked>
+  // expected-remark @below {{not a CUDA or HIP target (other:1); left as is}}
+  %r = scf.for %i = %lb to %ub step %c1 iter_args(%acc = %z) -> (tensor<512xf32, #blocked>) : i32 {
+    %v = tt.load %p {loop.cluster = 1 : i32, loop.stage = 0 : i32} : tensor<512x!tt.ptr<f32>, #blocked>
+    %s = arith.addf %acc, %v {loop.cluster = 0 : i32, loop.stage = 1 : i32} : tensor<512xf32, #blocked>
+    scf.yield %s : tensor<512xf32, #blocked>
+  } {tt.scheduled_max_stage = 1 : i32}
+  tt.return %r : tensor<512xf32, #blocked>
 }
 }
