@@ -3,7 +3,8 @@
 // `autopipe-expand-loops` turns every scheduled scf.for into a software
 // pipeline: prologue + kernel loop, from the `loop.stage` / `loop.cluster`
 // schedule (Schedule.h). It replaces Triton 3.9's `tritongpu-pipeline` in our
-// CUDA `make_ttgir` and keeps its order of steps:
+// CUDA `make_ttgir` (and, with autopipe-allocate-buffers, the AMD stream
+// pipeliner in our AMD one) and keeps its order of steps:
 //   1. on CUDA, loads still synchronous are lowered by Triton's load lowering
 //      (`lowerLoops`; loads `autopipe-allocate-buffers` already put in
 //      circular buffers pass through untouched); on HIP (gfx942/gfx950, after

@@ -168,7 +168,8 @@ inline constexpr PassRecord expandLoops = {
     "Expand every scheduled scf.for into prologue + kernel loop (Triton's "
     "exported PipelineExpander, dynamic trip counts, predication) with early "
     "MMAs speculated, and place async-wgmma waits where a result, register "
-    "operand or buffer slot is needed (replaces Triton's tritongpu-pipeline)",
+    "operand or buffer slot is needed (replaces Triton's tritongpu-pipeline "
+    "and, on AMD, the stream pipeliner's expansion)",
     expandLoopsOptions, std::size(expandLoopsOptions)};
 
 /// Every pass, in registration order. The plugin's pass table must list the
