@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
             ref = _reference(q, k, v, causal)
             cfg = BENCH_ATTN[D]
             rows += measure_problem("attention", problem, attention_variants(q, k, v, out, causal, pipelines, cfg),
-                                    ref, RTOL, rep_ms(args), log=log)
+                                    ref, RTOL, rep_ms(args), rounds=args.rounds, log=log)
             del ref
             torch.cuda.empty_cache()
     return rows, run_meta(args)

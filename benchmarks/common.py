@@ -23,6 +23,7 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="one shape per family, shorter timing (< 3 min)")
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="directory for .json/.md/.png (default %(default)s)")
     parser.add_argument("--rep-ms", type=int, default=None, help="do_bench rep in ms (default 100; quick 50)")
+    parser.add_argument("--rounds", type=int, default=2, help="timed rounds per variant (default 2)")
     parser.add_argument("--no-autopipe", action="store_true", help="skip the autopipe variants")
     parser.add_argument("--autopipe-variant", action="append", default=[], metavar="NAME[:k=v,...]",
                         help="extra autopipe variant: enable(**kwargs) under this name (repeatable)")
@@ -56,6 +57,7 @@ def run_meta(args: argparse.Namespace) -> dict[str, Any]:
         "torch": torch.__version__,
         "python": platform.python_version(),
         "mode": "quick" if args.quick else "full",
+        "rounds": getattr(args, "rounds", 2),
         "autopipe": ap,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }

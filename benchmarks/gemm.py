@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
             out = torch.empty(n, n, device="cuda", dtype=dt)
             ref = torch.matmul(a.float(), b.float())
             rows += measure_problem("gemm", problem, gemm_variants(a, b, out, pipelines), ref, RTOL[dtype],
-                                    rep_ms(args), log=log)
+                                    rep_ms(args), rounds=args.rounds, log=log)
             del a, b, out, ref
             torch.cuda.empty_cache()
     return rows, run_meta(args)

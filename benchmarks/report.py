@@ -1,8 +1,10 @@
 """Write benchmark rows as a markdown table, a JSON file and a PNG bar chart.
 
-Ratios use the mean of a row's two timed rounds, against the same problem's
-"triton" row of the same kernel (Triton's default pipeline) and its library
-row (cuBLAS or SDPA), all from the same process.
+Ratios are paired by round: in each timed round a row's TFLOPS over the same
+problem's "triton" row of the same kernel (Triton's default pipeline) or its
+library row (cuBLAS or SDPA), timed in that round of the same process; the
+table gives the median of those per-round ratios (with 2 rounds, their mean),
+so a clock that drifts between rounds cancels out.
 
 Example::
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +36,33 @@ def _by_problem(rows: list[Row]) -> dict[str, list[Row]]:
     return groups
 
 
+def paired_ratio(row: Row, base: Row | None) -> float:
+    """Median over rounds of row TFLOPS / base TFLOPS in the same round (mean
+    TFLOPS ratio when the round counts differ).
+
+    >>> a, b = Row("b", "p", "k", "x", 1.0), Row("b", "p", "k", "y", 1.0)
+    >>> a.tflops, b.tflops = [110.0, 90.0, 100.0], [100.0, 90.0, 100.0]
+    >>> paired_ratio(a, b)
+    1.0
+    """
+    if base is None or not base.tflops or not row.tflops:
+        return float("nan")
+    if len(base.tflops) != len(row.tflops):
+        return row.mean_tflops() / base.mean_tflops()
+    return statistics.median(t / b for t, b in zip(row.tflops, base.tflops))
+
+
 def ratios(rows: list[Row]) -> dict[int, tuple[float, float]]:
-    """For each row (by index): (mean TFLOPS / Triton default's, mean TFLOPS / library's)."""
+    """For each row (by index): (TFLOPS / Triton default's, TFLOPS / library's), paired by round."""
     out: dict[int, tuple[float, float]] = {}
     index = {id(r): i for i, r in enumerate(rows)}
     for group in _by_problem(rows).values():
         lib = next((r for r in group if r.is_library), None)
-        lib_t = lib.mean_tflops() if lib else float("nan")
         for r in group:
             base = next((b for b in group if b.pipeline == "triton" and b.kernel == r.kernel), None)
             if r.is_library:  # the library against each Triton kernel's default: use the first one
                 base = next((b for b in group if b.pipeline == "triton"), None)
-            base_t = base.mean_tflops() if base else float("nan")
-            t = r.mean_tflops()
-            out[index[id(r)]] = (t / base_t if base_t else float("nan"), t / lib_t if lib_t else float("nan"))
+            out[index[id(r)]] = (paired_ratio(r, base), paired_ratio(r, lib))
     return out
 
 
@@ -56,13 +72,17 @@ def markdown(rows: list[Row], meta: dict[str, Any], title: str) -> str:
     lines = [f"### {title}", "",
              f"{meta.get('device', '?')}; Triton {meta.get('triton', '?')}, torch {meta.get('torch', '?')}; "
              f"mode {meta.get('mode', '?')}; autopipe: {meta.get('autopipe', '?')}. TFLOPS from "
-             "`triton.testing.do_bench` (median), two rounds in one process; ratios use the mean of the two.", "",
+             f"`triton.testing.do_bench` (median), {meta.get('rounds', 2)} rounds in one process (order reversed "
+             "every other round); ratios: median over rounds of the ratio within a round; TFLOPS columns: "
+             "round 1, round 2 (and the median when more rounds).", "",
              f"| problem | kernel | pipeline | TFLOPS run 1 | TFLOPS run 2 | ÷ Triton default | ÷ {lib_name} | "
              "rel. err | notes |",
              "|---|---|---|---:|---:|---:|---:|---:|---|"]
     rat = ratios(rows)
     for i, r in enumerate(rows):
         t = r.tflops + [float("nan")] * (2 - len(r.tflops))
+        if len(r.tflops) > 2:
+            t = [t[0], t[1], statistics.median(r.tflops)]
         notes = []
         if not r.ok:
             notes.append(f"**{r.error}**")
@@ -74,7 +94,8 @@ def markdown(rows: list[Row], meta: dict[str, Any], title: str) -> str:
             notes.append("**same cache entry as Triton's**")
         if r.info.get("num_stages") is not None:
             notes.append(f"stages {r.info['num_stages']}")
-        lines.append(f"| {r.problem} | {r.kernel} | {r.pipeline} | {_fmt(t[0])} | {_fmt(t[1])} | "
+        second = _fmt(t[1]) + (f" (median {_fmt(t[2])})" if len(t) > 2 else "")
+        lines.append(f"| {r.problem} | {r.kernel} | {r.pipeline} | {_fmt(t[0])} | {second} | "
                      f"{_fmt(rat[i][0], 2)} | {_fmt(rat[i][1], 2)} | {r.rel_err:.1e} | "
                      f"{'; '.join(notes)} |")
     return "\n".join(lines) + "\n"
