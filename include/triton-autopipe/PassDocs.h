@@ -42,8 +42,8 @@ inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
      "tt.num_stages attribute overrides it. On CUDA it is lowered, with a "
      "remark, when the buffers would not fit in shared memory."},
     {"schedule", "string", "auto",
-     "default | attention-a | attention-b | auto (attention-a for unmasked "
-     "attention loops with async MMAs and head dim >= 128, else default)."},
+     "default | attention-a | attention-b | auto (default: measured at least "
+     "as fast as the attention schedules on every attention kernel)."},
     {"remarks", "bool", "true",
      "Emit one remark per loop: the schedule chosen and why, or why the loop "
      "was left as is."},
