@@ -69,6 +69,8 @@ TRITON_PLUGIN_API mlir::triton::plugin::PluginInfo *tritonGetPluginInfo() {
        addPass<autopipe::docs::allocateBuffers>, registerPasses},
       {autopipe::docs::expandLoops.argument, AUTOPIPE_VERSION,
        addPass<autopipe::docs::expandLoops>, registerPasses},
+      {autopipe::docs::doubleBufferOperands.argument, AUTOPIPE_VERSION,
+       addPass<autopipe::docs::doubleBufferOperands>, registerPasses},
   };
   static_assert(std::size(passes) == std::size(autopipe::docs::allPasses),
                 "every pass of PassDocs.h needs an entry in the plugin table");

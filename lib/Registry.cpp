@@ -31,6 +31,8 @@ const Entry kEntries[] = {
     {docs::lowerWarpPipeline, [] { return createLowerWarpPipelinePass(); }},
     {docs::allocateBuffers, [] { return createAllocateBuffersPass(); }},
     {docs::expandLoops, [] { return createExpandLoopsPass(); }},
+    {docs::doubleBufferOperands,
+     [] { return createDoubleBufferOperandsPass(); }},
 };
 } // namespace
 

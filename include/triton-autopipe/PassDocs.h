@@ -172,11 +172,33 @@ inline constexpr PassRecord expandLoops = {
     "and, on AMD, the stream pipeliner's expansion)",
     expandLoopsOptions, std::size(expandLoopsOptions)};
 
+inline constexpr PassOptionDoc doubleBufferOperandsOptions[] = {
+    {"stages", "int", "2",
+     "Shared->register stages (the kernel config's shared_to_register_stages): "
+     "1 = off, 2 = double buffering; other values are an error."},
+    {"k-slice", "int", "0",
+     "K elements per slice; 0: 512 bits of the operand element type (32 for "
+     "fp16/bf16, 64 for fp8, 16 for fp32) or the MFMA instruction's K if "
+     "larger; must be a multiple of the MMA instruction's K."},
+    {"remarks", "bool", "true",
+     "Emit one remark per loop holding an MMA: dots split, or why not."},
+    {"output", "string", "",
+     "Also write those lines as text: '-' for stderr, or a file path "
+     "(appended to)."},
+};
+
+inline constexpr PassRecord doubleBufferOperands = {
+    "autopipe-double-buffer-operands",
+    "Shared->register double buffering for MMAs that read registers (mma.sync, "
+    "MFMA): split each tt.dot of a loop whose operands are local_loads along "
+    "K and load slice j+1 from shared memory before the MMA of slice j",
+    doubleBufferOperandsOptions, std::size(doubleBufferOperandsOptions)};
+
 /// Every pass, in registration order. The plugin's pass table must list the
 /// same passes (checked there at compile time).
 inline constexpr const PassRecord *allPasses[] = {
     &printSchedule, &scheduleLoops, &warpPipelineRegions, &lowerWarpPipeline,
-    &allocateBuffers, &expandLoops};
+    &allocateBuffers, &expandLoops, &doubleBufferOperands};
 
 } // namespace mlir::autopipe::docs
 

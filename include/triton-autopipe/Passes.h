@@ -94,6 +94,10 @@ std::unique_ptr<Pass> createAllocateBuffersPass();
 /// Triton's tritongpu-pipeline; see lib/ExpandLoops.cpp).
 std::unique_ptr<Pass> createExpandLoopsPass();
 
+/// Shared->register double buffering of MMA operands
+/// (`autopipe-double-buffer-operands`).
+std::unique_ptr<Pass> createDoubleBufferOperandsPass();
+
 } // namespace mlir::autopipe
 
 #endif // TRITON_AUTOPIPE_PASSES_H

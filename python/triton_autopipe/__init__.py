@@ -22,6 +22,9 @@ CUDA too),
 ``TRITON_AUTOPIPE_EXPAND=autopipe|triton`` picks who expands the pipelined
 loops and places the async-wgmma waits (default ``autopipe``; ``triton``:
 Triton's ``tritongpu-pipeline`` / AMD stream pipeliner),
+``TRITON_AUTOPIPE_S2R=triton|autopipe|off`` picks the shared->register double
+buffering of register MMA operands (default ``triton``: Triton's prefetch on
+sm80; ``autopipe``: ours, on every target),
 ``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
 """
 from __future__ import annotations
@@ -42,7 +45,8 @@ def _truthy(value: Optional[str]) -> bool:
 
 
 def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
-           buffers: Optional[str] = None, expand: Optional[str] = None) -> None:
+           buffers: Optional[str] = None, expand: Optional[str] = None,
+           s2r: Optional[str] = None) -> None:
     """Install our stages hook (chained after any hook already installed) and
     load the plugin. ``explain`` prints each loop's schedule to stderr (default:
     ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
@@ -53,7 +57,10 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     ``TRITON_AUTOPIPE_BUFFERS``); ``expand`` is
     ``autopipe`` (default: our loop expansion and async-wgmma waits) or
     ``triton`` (Triton's ``tritongpu-pipeline``; default:
-    ``TRITON_AUTOPIPE_EXPAND``). Calling it again replaces the settings.
+    ``TRITON_AUTOPIPE_EXPAND``); ``s2r`` is ``triton`` (default: Triton's
+    shared->register prefetch on sm80), ``autopipe`` (our
+    ``autopipe-double-buffer-operands`` on every target) or ``off`` (default:
+    ``TRITON_AUTOPIPE_S2R``). Calling it again replaces the settings.
 
     >>> enable(schedule="attention-a")   # attention: first dot one stage ahead
     """
@@ -72,7 +79,9 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
         buffers = os.environ.get("TRITON_AUTOPIPE_BUFFERS", "").strip() or "autopipe"
     if expand is None:
         expand = os.environ.get("TRITON_AUTOPIPE_EXPAND", "").strip() or "autopipe"
-    settings = Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand)
+    if s2r is None:
+        s2r = os.environ.get("TRITON_AUTOPIPE_S2R", "").strip() or "triton"
+    settings = Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand, s2r=s2r)
     plugin.load()
     previous = knobs.runtime.add_stages_inspection_hook
     if _hook is not None and previous is _hook:

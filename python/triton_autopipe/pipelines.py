@@ -47,6 +47,13 @@ BUFFERS = ("triton", "autopipe", "registers")
 #: takes over there when ``buffers`` or ``schedule`` is ``triton``).
 EXPANDS = ("autopipe", "triton")
 
+#: Values of ``Settings.s2r`` / ``TRITON_AUTOPIPE_S2R``: shared->register
+#: double buffering of register MMA operands (mma.sync, MFMA): ``triton``
+#: (default: Triton's ``tritongpu-prefetch`` on sm80, nothing elsewhere, as in
+#: Triton), ``autopipe`` (``autopipe-double-buffer-operands`` on every target:
+#: K slices, slice j+1 loaded before the MMA of slice j) or ``off``.
+S2RS = ("triton", "autopipe", "off")
+
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -56,6 +63,7 @@ class Settings:
     schedule: str = "auto"
     buffers: str = "autopipe"
     expand: str = "autopipe"
+    s2r: str = "triton"
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
@@ -64,6 +72,8 @@ class Settings:
             raise ValueError(f"triton-autopipe: unknown buffers {self.buffers!r}; expected one of {BUFFERS}")
         if self.expand not in EXPANDS:
             raise ValueError(f"triton-autopipe: unknown expand {self.expand!r}; expected one of {EXPANDS}")
+        if self.s2r not in S2RS:
+            raise ValueError(f"triton-autopipe: unknown s2r {self.s2r!r}; expected one of {S2RS}")
 
     def key(self) -> str:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
@@ -111,6 +121,14 @@ def _expand_loops(settings: Settings, num_stages: int) -> Step:
     if settings.explain:
         opts["output"] = "-"
     return Step("pipeline", lambda pm, dump: plugin.add_pass(pm, plugin.EXPAND_LOOPS, opts))
+
+
+def _double_buffer_operands(settings: Settings) -> Step:
+    """Our shared->register double buffering (in place of tritongpu-prefetch)."""
+    opts: dict[str, object] = {"remarks": False}
+    if settings.explain:
+        opts["output"] = "-"
+    return Step("prefetch", lambda pm, dump: plugin.add_pass(pm, plugin.DOUBLE_BUFFER_OPERANDS, opts))
 
 
 def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
@@ -163,7 +181,9 @@ def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
         add("pipeline", lambda pm, dump: ttgpuir.add_pipeline(pm, opt.num_stages, dump))
     add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
     add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
-    if family == 8:
+    if settings.s2r == "autopipe":
+        s.append(_double_buffer_operands(settings))
+    elif family == 8 and settings.s2r == "triton":
         add("prefetch", lambda pm, dump: ttgpuir.add_prefetch(pm))
     add("optimize_dot_operands", lambda pm, dump: ttgpuir.add_optimize_dot_operands(pm, capability >= 80))
     add("coalesce_async_copy", lambda pm, dump: ttgpuir.add_coalesce_async_copy(pm))
@@ -238,6 +258,8 @@ def hip_steps(options, settings: Settings) -> tuple[list[Step], list[Step]]:
         s.append(_expand_loops(settings, options.num_stages))
     else:
         add("pipeline", lambda pm, dump: amdg.add_pipeline(pm, use_async_copy, use_block_pingpong))
+    if settings.s2r == "autopipe":
+        s.append(_double_buffer_operands(settings))
     if use_async_copy:
         add("coalesce_async_copy", lambda pm, dump: amdg.add_coalesce_async_copy(pm, options.arch))
     add("convert_to_tensor_ops", lambda pm, dump: amdg.add_convert_to_tensor_ops(pm))

@@ -18,6 +18,7 @@ PRINT_SCHEDULE = "autopipe-print-schedule"
 SCHEDULE_LOOPS = "autopipe-schedule-loops"
 ALLOCATE_BUFFERS = "autopipe-allocate-buffers"
 EXPAND_LOOPS = "autopipe-expand-loops"
+DOUBLE_BUFFER_OPERANDS = "autopipe-double-buffer-operands"
 
 
 def library_path() -> Path:

@@ -110,6 +110,27 @@ def test_gemm(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, pipeline: Pip
     _check(out, torch.matmul(a.float(), b.float()))
 
 
+@_AUTOPIPE_SKIP
+@pytest.mark.parametrize("buffers", ["autopipe", "registers"])
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("M,N,K,cfg", [c for c in GEMM_CASES if c.values[3] is not SMALL_GEMM])
+def test_gemm_mma_v2_double_buffered_operands(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, buffers: str,
+                                              monkeypatch) -> None:
+    """Our shared->register double buffering (autopipe-double-buffer-operands)
+    on mma.sync: Triton's DISABLE_MMA_V3 makes this GPU use mma.sync, whose
+    operands come from registers; the dot must have been split along K."""
+    monkeypatch.setenv("DISABLE_MMA_V3", "1")
+    dt = DTYPES[dtype]
+    a, b = _gemm_inputs(M, N, K, dt)
+    out = _nan((M, N), dt)
+    pipeline = Pipeline(f"autopipe-s2r-{buffers}", autopipe=True, enable_kwargs={"s2r": "autopipe", "buffers": buffers})
+    with use(pipeline):
+        kernel = launch_gemm(a, b, out, cfg)
+    _check(out, torch.matmul(a.float(), b.float()))
+    assert "mma.sync" in kernel.asm["ptx"] and "wgmma" not in kernel.asm["ptx"]
+    assert "ttg.memdesc_subslice" in kernel.asm["ttgir"]
+
+
 @pytest.mark.parametrize("pipeline", PIPELINES)
 def test_gemm_column_major_a(pipeline: Pipeline) -> None:
     a, b = _gemm_inputs(640, 384, 320, torch.float16, a_col_major=True)

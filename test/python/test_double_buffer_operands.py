@@ -1,0 +1,66 @@
+"""Shared->register double buffering in the real pipelines, on the CPU:
+``enable(s2r="autopipe")`` runs ``autopipe-double-buffer-operands`` in place of
+Triton's ``tritongpu-prefetch`` (sm80) and on AMD; the GEMM's MMA is split
+along K and still compiles to mma.sync / MFMA. ``s2r="triton"`` (default)
+keeps Triton's prefetch on sm80."""
+from __future__ import annotations
+
+import pytest
+import triton
+from triton import knobs
+
+ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
+from benchmarks.kernels.corpus import TARGETS, BENCH_GEMM, gemm_entry  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("fresh_hook")
+
+
+@pytest.fixture(autouse=True)
+def _always_compile():
+    old = knobs.compilation.always_compile
+    knobs.compilation.always_compile = True
+    yield
+    knobs.compilation.always_compile = old
+
+
+@pytest.fixture
+def prefetch_calls(monkeypatch) -> list:
+    from triton._C.libtriton import passes
+
+    calls: list = []
+    original = passes.ttgpuir.add_prefetch
+    monkeypatch.setattr(passes.ttgpuir, "add_prefetch", lambda *a: (calls.append(a), original(*a)))
+    return calls
+
+
+def _gemm(target: str):
+    entry = gemm_entry("fp16", BENCH_GEMM, even_mn=True, even_k=True, targets=(target,))
+    return triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
+
+
+@pytest.mark.parametrize("target", ["cuda:80", "hip:gfx942", "hip:gfx950"])
+def test_ours_splits_the_mma(target, prefetch_calls, capfd):
+    ta.enable(s2r="autopipe", explain=True)
+    kernel = _gemm(target)
+    err = capfd.readouterr().err
+    assert prefetch_calls == []
+    assert "autopipe-double-buffer-operands: loop at" in err and "1 dot(s) double-buffered along K" in err, err
+    loop = kernel.asm["ttgir"][kernel.asm["ttgir"].index("scf.for"):]
+    assert loop.count("ttg.memdesc_subslice") >= 4, loop
+    assert loop.count("tt.dot ") >= 2
+    if target.startswith("cuda"):
+        assert "mma.sync" in kernel.asm["ptx"]
+    else:
+        assert "v_mfma" in kernel.asm["amdgcn"]
+
+
+def test_default_keeps_tritons_prefetch(prefetch_calls, capfd):
+    ta.enable(explain=True)
+    _gemm("cuda:80")
+    assert len(prefetch_calls) == 1
+    assert "autopipe-double-buffer-operands" not in capfd.readouterr().err
+
+
+def test_bad_s2r_setting():
+    with pytest.raises(ValueError, match="unknown s2r 'maybe'"):
+        ta.enable(s2r="maybe")
