@@ -23,11 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--schedule", default="auto", help="triton_autopipe schedule (or 'off' for Triton's pipeline)")
     p.add_argument("--expand", default="autopipe", help="who expands the loops: autopipe | triton")
     p.add_argument("--buffers", default="autopipe", help="who lowers the loads: autopipe | registers | triton")
+    p.add_argument("--s2r", default="triton", help="shared->register double buffering: triton | autopipe | off "
+                   "(with DISABLE_MMA_V3=1 in the environment the GEMMs use mma.sync)")
     args = p.parse_args(argv)
     if args.schedule != "off":
         import triton_autopipe
 
-        triton_autopipe.enable(schedule=args.schedule, expand=args.expand, buffers=args.buffers)
+        triton_autopipe.enable(schedule=args.schedule, expand=args.expand, buffers=args.buffers, s2r=args.s2r)
     torch.manual_seed(0)
     ok = True
     for d, cfg, causal in ((64, AttnConfig(128, 64, num_warps=8, num_stages=3), False),

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# One device call: all GPU numerics, then racecheck of the shared->register
+# double buffering on mma.sync (DISABLE_MMA_V3=1) with both buffer forms.
+#   OUT=<dir> bash benchmarks/device_final.sh
+set -uo pipefail
+ROOT=$(pwd)
+FINAL=${OUT:-$ROOT/benchmarks/results/final}
+mkdir -p "$FINAL"
+if [ -f .device/t39/activate.sh ]; then source .device/t39/activate.sh || exit 1; fi
+export PYTHONPATH=$ROOT:$ROOT/python${PYTHONPATH:+:$PYTHONPATH}
+export PYTHONUNBUFFERED=1 TRITON_DEFAULT_FP_FUSION=${TRITON_DEFAULT_FP_FUSION:-1}
+[ -f .device/plugin/libTritonAutopipe.so ] && export TRITON_AUTOPIPE_PLUGIN=$ROOT/.device/plugin/libTritonAutopipe.so
+status=0
+timeout 330 python3 -m pytest -m gpu test/python/test_gpu_numerics.py -q -rs -p no:cacheprovider > "$FINAL/numerics.log" 2>&1 &
+NUM=$!
+SAN=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1)
+for b in autopipe registers; do
+  echo "== racecheck, mma.sync, s2r autopipe, buffers $b"
+  DISABLE_MMA_V3=1 timeout 120 "$SAN" --tool racecheck --racecheck-report hazard python3 -m benchmarks.racecheck --buffers "$b" --s2r autopipe 2>&1 \
+    | grep -E "max err|numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12 || status=1
+done
+wait $NUM || status=1
+echo "== numerics"; tail -3 "$FINAL/numerics.log"; grep -E "FAILED|Error" "$FINAL/numerics.log" | head -20
+exit $status
