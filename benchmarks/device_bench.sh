@@ -3,14 +3,8 @@
 # benchmarks with many rounds and per-round paired ratios.
 #   OUT=<dir> ROUNDS=8 bash benchmarks/device_bench.sh
 set -uo pipefail
-ROOT=$(pwd)
-FINAL=${OUT:-$ROOT/benchmarks/results/bench}
+source "$(dirname "$0")/device_env.sh" benchmarks/results/bench
 ROUNDS=${ROUNDS:-8}
-mkdir -p "$FINAL"
-if [ -f .device/t39/activate.sh ]; then source .device/t39/activate.sh || exit 1; fi
-export PYTHONPATH=$ROOT:$ROOT/python${PYTHONPATH:+:$PYTHONPATH}
-export PYTHONUNBUFFERED=1 TRITON_DEFAULT_FP_FUSION=${TRITON_DEFAULT_FP_FUSION:-1}
-[ -f .device/plugin/libTritonAutopipe.so ] && export TRITON_AUTOPIPE_PLUGIN=$ROOT/.device/plugin/libTritonAutopipe.so
 nvidia-smi --query-gpu=name,clocks.sm,power.draw --format=csv
 status=0
 V=(--autopipe-variant "ap-default:schedule=default" --autopipe-variant "ap-attn-a:schedule=attention-a")

@@ -3,13 +3,7 @@
 # double buffering on mma.sync (DISABLE_MMA_V3=1) with both buffer forms.
 #   OUT=<dir> bash benchmarks/device_final.sh
 set -uo pipefail
-ROOT=$(pwd)
-FINAL=${OUT:-$ROOT/benchmarks/results/final}
-mkdir -p "$FINAL"
-if [ -f .device/t39/activate.sh ]; then source .device/t39/activate.sh || exit 1; fi
-export PYTHONPATH=$ROOT:$ROOT/python${PYTHONPATH:+:$PYTHONPATH}
-export PYTHONUNBUFFERED=1 TRITON_DEFAULT_FP_FUSION=${TRITON_DEFAULT_FP_FUSION:-1}
-[ -f .device/plugin/libTritonAutopipe.so ] && export TRITON_AUTOPIPE_PLUGIN=$ROOT/.device/plugin/libTritonAutopipe.so
+source "$(dirname "$0")/device_env.sh" benchmarks/results/final
 status=0
 timeout 330 python3 -m pytest -m gpu test/python/test_gpu_numerics.py -q -rs -p no:cacheprovider > "$FINAL/numerics.log" 2>&1 &
 NUM=$!

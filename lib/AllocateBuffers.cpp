@@ -625,6 +625,26 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
     if (auto cl = op.getAttrOfType<IntegerAttr>(kClusterAttr))
       storeCluster = std::max<int>(storeCluster, cl.getInt() + 1);
 
+  // The consumer's read of slot `extract`, right before it: the view replaces
+  // the local_alloc the load fed (returns null), or a local_load of `type`
+  // (ordered after `token`, if any) gives the value (returned).
+  auto readSlot = [&](Candidate &c, Value buffer, Value extract, Value token,
+                      Type type) -> Value {
+    OpBuilder cb(c.consumer);
+    Value view = tt::createSingleBufferView(cb, buffer, extract);
+    setStage(view.getDefiningOp(), c.useStage, c.useCluster);
+    if (c.alloc) {
+      tt::replaceUsesAndPropagateType(cb, c.alloc, view);
+      if (c.alloc->use_empty())
+        c.alloc->erase();
+      return Value();
+    }
+    auto read =
+        cb.create<ttg::LocalLoadOp>(c.load->getLoc(), type, view, token);
+    setStage(read, c.useStage, c.useCluster);
+    return read.getResult();
+  };
+
   for (auto [ci, c] : llvm::enumerate(cands)) {
     Group &g = groups[c.group];
     if (c.staged) {
@@ -640,20 +660,11 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
       auto store = sb.create<ttg::LocalStoreOp>(lloc, value, view);
       setStage(view.getDefiningOp(), c.loadStage, storeCluster);
       setStage(store, c.loadStage, storeCluster);
-      OpBuilder cb(c.consumer);
-      Value readView = tt::createSingleBufferView(cb, buffers[ci], g.extract);
-      setStage(readView.getDefiningOp(), c.useStage, c.useCluster);
-      if (c.alloc) {
-        tt::replaceUsesAndPropagateType(cb, c.alloc, readView);
-        if (c.alloc->use_empty())
-          c.alloc->erase();
-      } else {
-        auto read = cb.create<ttg::LocalLoadOp>(lloc, value.getType(), readView);
-        setStage(read, c.useStage, c.useCluster);
-        value.replaceUsesWithIf(read.getResult(), [&](OpOperand &use) {
+      if (Value read = readSlot(c, buffers[ci], g.extract, Value(),
+                                value.getType()))
+        value.replaceUsesWithIf(read, [&](OpOperand &use) {
           return use.getOwner() != store.getOperation();
         });
-      }
       continue;
     }
     if (c.tma) {
@@ -669,12 +680,7 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
       for (Operation *op : {view.getDefiningOp(), yes.getDefiningOp(),
                             copy.getOperation()})
         setStage(op, c.loadStage, c.loadCluster);
-      OpBuilder cb(c.consumer);
-      Value readView = tt::createSingleBufferView(cb, buffers[ci], g.extract);
-      setStage(readView.getDefiningOp(), c.useStage, c.useCluster);
-      tt::replaceUsesAndPropagateType(cb, c.alloc, readView);
-      if (c.alloc->use_empty())
-        c.alloc->erase();
+      readSlot(c, buffers[ci], g.extract, Value(), Type()); // the alloc's view
       dload->erase();
       continue;
     }
@@ -701,18 +707,9 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
     OpBuilder cb(c.consumer);
     auto wait = cb.create<ttg::AsyncWaitOp>(
         lloc, ValueRange{commit.getResult()}, cb.getI32IntegerAttr(0));
-    auto readView = tt::createSingleBufferView(cb, buffers[ci], g.extract);
     setStage(wait, c.useStage, c.useCluster);
-    setStage(readView.getDefiningOp(), c.useStage, c.useCluster);
-    if (c.alloc) {
-      tt::replaceUsesAndPropagateType(cb, c.alloc, readView);
-      if (c.alloc->use_empty())
-        c.alloc->erase();
-    } else {
-      auto read = cb.create<ttg::LocalLoadOp>(lloc, load.getType(), readView,
-                                              wait.getResult());
-      setStage(read, c.useStage, c.useCluster);
-      Value result = read.getResult();
+    if (Value result = readSlot(c, buffers[ci], g.extract, wait.getResult(),
+                                load.getType())) {
       if (Value other = load.getOther(); other && !isZeroConst(other)) {
         auto sel = cb.create<arith::SelectOp>(lloc, load.getMask(), result,
                                               other);

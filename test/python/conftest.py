@@ -41,3 +41,23 @@ def fresh_hook(tmp_path, monkeypatch):
     yield
     ta.disable()
     knobs.runtime.add_stages_inspection_hook = saved
+
+
+@pytest.fixture
+def always_compile():
+    """Compile for real each time: a disk-cache hit would test nothing."""
+    from triton import knobs
+
+    old = knobs.compilation.always_compile
+    knobs.compilation.always_compile = True
+    yield
+    knobs.compilation.always_compile = old
+
+
+def record_calls(monkeypatch, owner, name: str) -> list:
+    """Replace ``owner.name`` by a wrapper that records its arguments and
+    still calls it; returns the list of recorded argument tuples."""
+    calls: list = []
+    original = getattr(owner, name)
+    monkeypatch.setattr(owner, name, lambda *a: (calls.append(a), original(*a)))
+    return calls

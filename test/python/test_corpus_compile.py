@@ -13,7 +13,6 @@ import re
 
 import pytest
 import triton
-from triton import knobs
 
 from benchmarks.kernels.corpus import TARGETS, CorpusEntry, corpus_cases, gemm_entry, BENCH_GEMM
 from benchmarks.pipelines import TRITON, AUTOPIPE, Pipeline, autopipe_import_error, use
@@ -28,13 +27,7 @@ PIPELINES = [
 CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e, t in corpus_cases()]
 
 
-@pytest.fixture(autouse=True)
-def _always_compile():
-    """Compile for real each time: a disk-cache hit would test nothing."""
-    old = knobs.compilation.always_compile
-    knobs.compilation.always_compile = True
-    yield
-    knobs.compilation.always_compile = old
+pytestmark = pytest.mark.usefixtures("always_compile")
 
 
 def _ops(ttgir: str) -> dict[str, int]:

@@ -7,30 +7,20 @@ from __future__ import annotations
 
 import pytest
 import triton
-from triton import knobs
 
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
 from benchmarks.kernels.corpus import TARGETS, BENCH_GEMM, gemm_entry  # noqa: E402
+from conftest import record_calls  # noqa: E402
 
-pytestmark = pytest.mark.usefixtures("fresh_hook")
-
-
-@pytest.fixture(autouse=True)
-def _always_compile():
-    old = knobs.compilation.always_compile
-    knobs.compilation.always_compile = True
-    yield
-    knobs.compilation.always_compile = old
+pytestmark = pytest.mark.usefixtures("fresh_hook", "always_compile")
 
 
 @pytest.fixture
 def prefetch_calls(monkeypatch) -> list:
+    """Records every call of Triton's tritongpu-prefetch (still runs it)."""
     from triton._C.libtriton import passes
 
-    calls: list = []
-    original = passes.ttgpuir.add_prefetch
-    monkeypatch.setattr(passes.ttgpuir, "add_prefetch", lambda *a: (calls.append(a), original(*a)))
-    return calls
+    return record_calls(monkeypatch, passes.ttgpuir, "add_prefetch")
 
 
 def _gemm(target: str):

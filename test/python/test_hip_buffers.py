@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 import triton
-from triton import knobs
 
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
 from benchmarks.kernels.corpus import TARGETS, GemmConfig, corpus, gemm_entry  # noqa: E402
+from conftest import record_calls  # noqa: E402
 
-pytestmark = pytest.mark.usefixtures("fresh_hook")
+pytestmark = pytest.mark.usefixtures("fresh_hook", "always_compile")
 
 #: LDS per workgroup (bytes).
 LDS = {"hip:gfx942": 65536, "hip:gfx950": 163840}
@@ -21,23 +21,12 @@ CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e in corpus() for t in e.tar
          if t.startswith("hip:") and e.kind in ("tl_load", "tensor_desc")]
 
 
-@pytest.fixture(autouse=True)
-def _always_compile():
-    old = knobs.compilation.always_compile
-    knobs.compilation.always_compile = True
-    yield
-    knobs.compilation.always_compile = old
-
-
 @pytest.fixture
 def amd_pipeliner_calls(monkeypatch) -> list:
     """Records every call of Triton's AMD stream pipeliner (still runs it)."""
     from triton._C.libtriton import amd
 
-    calls: list = []
-    original = amd.passes.ttgpuir.add_pipeline
-    monkeypatch.setattr(amd.passes.ttgpuir, "add_pipeline", lambda *a: (calls.append(a), original(*a)))
-    return calls
+    return record_calls(monkeypatch, amd.passes.ttgpuir, "add_pipeline")
 
 
 def _compile(entry, target):
