@@ -78,9 +78,12 @@
 // itself, asynchronously). No copy groups, no waits: Membar's barriers order
 // the store after the last read and the next read after the store.
 //
+// Descriptor loads that cannot become TMA copies (no TMA on the target, or a
+// register consumer such as mma.sync) are register-staged (below) on every
+// target.
+//
 // Not lowered, with a remark naming the loop and the reason (the load stays as
-// it was, for Triton's pipeliner): descriptor loads on targets without TMA or
-// not consumed by one local_alloc of the descriptor's encoding, loads that
+// it was, for Triton's pipeliner): descriptor gathers, loads that
 // cannot become cp.async, loads whose consumers are in the same stage, leave
 // the iteration, sit in nested regions or span several stages/clusters, a
 // local_alloc consumer with a non-zero `other`, loads not feeding an MMA.
@@ -264,7 +267,9 @@ public:
   std::string run(bool &error);
 
 private:
-  std::optional<Candidate> analyze(Operation *load, std::string &why);
+  /// `stagedCopy`: register-staged (else an async copy, tt.load only).
+  std::optional<Candidate> analyze(Operation *load, bool stagedCopy,
+                                   std::string &why);
   std::optional<Candidate> analyzeTMA(tt::DescriptorLoadOp load,
                                       std::string &why);
   void lower(SmallVectorImpl<Candidate> &cands, SmallVectorImpl<Group> &groups);
@@ -344,7 +349,7 @@ std::string LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands,
          " bytes): not pipelined (schedule removed, loads left synchronous)";
 }
 
-std::optional<Candidate> LoopBuffers::analyze(Operation *op,
+std::optional<Candidate> LoopBuffers::analyze(Operation *op, bool staged,
                                               std::string &why) {
   Candidate c;
   c.load = op;
@@ -774,21 +779,33 @@ std::string LoopBuffers::run(bool &error) {
     std::string why;
     std::string where = formatLocation(op.getLoc());
     if (staged && isa<tt::LoadOp, tt::DescriptorLoadOp>(&op)) {
-      if (std::optional<Candidate> c = analyze(&op, why)) {
+      if (std::optional<Candidate> c = analyze(&op, /*stagedCopy=*/true, why)) {
         cands.push_back(*c);
         continue;
       }
-    } else if (auto dload = dyn_cast<tt::DescriptorLoadOp>(&op);
-               dload && hasTMA) {
-      if (std::optional<Candidate> c = analyzeTMA(dload, why)) {
+    } else if (auto dload = dyn_cast<tt::DescriptorLoadOp>(&op)) {
+      // TMA where the target has it and the tile is read in shared memory;
+      // otherwise (no TMA, or a register consumer such as mma.sync)
+      // register-staged.
+      if (hasTMA)
+        if (std::optional<Candidate> c = analyzeTMA(dload, why)) {
+          cands.push_back(*c);
+          continue;
+        }
+      std::string whyStaged;
+      if (std::optional<Candidate> c =
+              analyze(&op, /*stagedCopy=*/true, whyStaged)) {
         cands.push_back(*c);
         continue;
       }
+      if (!hasTMA)
+        why = "no TMA on this target; register-staged: " + whyStaged;
+      else if (why != whyStaged) // the same reason for both is said once
+        why = "TMA: " + why + "; register-staged: " + whyStaged;
     } else if (tt::isTMALoad(&op)) {
-      why = hasTMA ? "tensor-descriptor gather/other TMA load: not handled"
-                   : "tensor-descriptor load on a target without TMA";
+      why = "tensor-descriptor gather/other TMA load: not handled";
     } else if (auto load = dyn_cast<tt::LoadOp>(&op)) {
-      if (std::optional<Candidate> c = analyze(load, why)) {
+      if (std::optional<Candidate> c = analyze(load, /*stagedCopy=*/false, why)) {
         cands.push_back(*c);
         continue;
       }

@@ -49,8 +49,9 @@
 // EXP:      ttng.async_tma_copy_global_to_local {{.*}}, %[[PRED]] :
 // EXP:      ttng.async_tma_copy_global_to_local {{.*}}, %[[PRED]] :
 
-// sm80 has no TMA: the descriptor loads are left alone with the reason.
+// sm80 has no TMA: the descriptor loads are register-staged instead (the
+// load stays, a local_store fills the slot the consumer reads).
 // RUN: sed 's/cuda:90/cuda:80/' %inputs/gemm-desc-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=4 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=SM80
-// SM80: no load to buffer: kept synchronous: load at <stdin>:40:13 (tensor-descriptor load on a target without TMA)
+// SM80: 2 load(s) in circular buffers: load at <stdin>:40:13: 4 slot(s) {{.*}} (register-staged: local_store, read in shared memory); load at <stdin>:42:13: {{.*}}(register-staged: local_store, read in shared memory)
