@@ -171,6 +171,25 @@ def test_gemm_desc(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, pipeline
     _check(out, torch.matmul(a.float(), b.float()))
 
 
+@_AUTOPIPE_SKIP
+@pytest.mark.skipif(CAPABILITY < (9, 0), reason="tensor-descriptor GEMM targets sm90")
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("M,N,K,cfg", DESC_CASES)
+def test_gemm_desc_mma_v2_register_staged(M: int, N: int, K: int, cfg: GemmConfig, dtype: str, monkeypatch) -> None:
+    """Descriptor loads whose tiles go to registers (mma.sync, here through
+    Triton's DISABLE_MMA_V3) cannot be TMA copies; ours register-stages them."""
+    monkeypatch.setenv("DISABLE_MMA_V3", "1")
+    dt = DTYPES[dtype]
+    a, b = _gemm_inputs(M, N, K, dt)
+    out = _nan((M, N), dt)
+    with use(Pipeline("autopipe-desc-mma-v2", autopipe=True, enable_kwargs={"s2r": "off"})):
+        kernel = launch_gemm_desc(a, b, out, cfg)
+    _check(out, torch.matmul(a.float(), b.float()))
+    assert "mma.sync" in kernel.asm["ptx"]
+    loop = kernel.asm["ttgir"][kernel.asm["ttgir"].index("scf.for"):]
+    assert "ttg.local_store" in loop, loop
+
+
 # (batch, heads, seq, config): even; ragged seq; seq below one block (trip 1 < stages).
 ATTN_CASES = [
     pytest.param(2, 3, 512, SMALL_ATTN, id="seq512"),
