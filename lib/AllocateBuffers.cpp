@@ -251,15 +251,16 @@ bool readByMMA(ttg::LocalAllocOp alloc) {
 
 class LoopBuffers {
 public:
-  /// `baseBytes`: shared memory live while the loop runs before our lowering
-  /// (Triton's allocation analysis, sharedBytesLiveInLoop); `limitBytes`: the target's limit per block (0:
-  /// unknown, no budget).
+  /// `liveAt`: shared memory live at each op of the loop before our lowering
+  /// (Triton's allocation analysis, sharedBytesLiveAt); `limitBytes`: the
+  /// target's limit per block (0: unknown, no budget).
   LoopBuffers(scf::ForOp loop, int slotsOption,
-              tt::ModuleAxisInfoAnalysis &axisInfo, int64_t baseBytes = 0,
+              tt::ModuleAxisInfoAnalysis &axisInfo,
+              llvm::DenseMap<Operation *, int64_t> liveAt = {},
               int64_t limitBytes = 0, bool hasTMA = false,
               bool staged = false)
       : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
-        axisInfo(axisInfo), baseBytes(baseBytes), limitBytes(limitBytes),
+        axisInfo(axisInfo), liveAt(std::move(liveAt)), limitBytes(limitBytes),
         hasTMA(hasTMA), staged(staged) {}
 
   /// Lowers what it can; returns the remark. `error` is set when the result
@@ -280,7 +281,8 @@ private:
 
   int slotsOption;
   tt::ModuleAxisInfoAnalysis &axisInfo;
-  int64_t baseBytes, limitBytes;
+  llvm::DenseMap<Operation *, int64_t> liveAt;
+  int64_t limitBytes;
   bool hasTMA;
   /// Register-staged copies instead of async ones (HIP; `copy=registers`).
   bool staged;
@@ -297,7 +299,16 @@ std::string LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands,
   if (limitBytes <= 0)
     return "";
   // The per-iteration local_allocs we replace by slot views free their space.
-  int64_t base = baseBytes;
+  // What stays live in the loop: the scratch of the layout conversions of
+  // the tiles we buffer goes away (they are read from their slots).
+  llvm::SmallPtrSet<Operation *, 8> lowered;
+  for (Candidate &c : cands)
+    lowered.insert(c.load);
+  int64_t base = sharedBytesLiveInLoop(liveAt, [&](Operation *op) {
+    if (!isConversionOfLoad(op))
+      return false;
+    return lowered.contains(op->getOperand(0).getDefiningOp());
+  });
   for (Candidate &c : cands)
     if (c.alloc)
       base -= byteSize(c.alloc.getType());
@@ -960,10 +971,10 @@ struct AllocateBuffersPass
     }
     // Shared memory live while each loop runs, before any is lowered (the
     // IR changes as loops are lowered; their buffers are freed after them).
-    llvm::DenseMap<Operation *, int64_t> baseBytes;
+    llvm::DenseMap<Operation *, llvm::DenseMap<Operation *, int64_t>> liveAt;
     if (allocation)
       for (scf::ForOp loop : loops)
-        baseBytes[loop] = sharedBytesLiveInLoop(*allocation, loop);
+        liveAt[loop] = sharedBytesLiveAt(*allocation, loop);
     std::string report;
     bool failedAny = false;
     for (scf::ForOp loop : loops) {
@@ -981,7 +992,7 @@ struct AllocateBuffersPass
               std::string("; left as is");
       } else {
         LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo,
-                       baseBytes.lookup(loop), limitBytes, hasTMA && !staged,
+                       liveAt.lookup(loop), limitBytes, hasTMA && !staged,
                        staged);
         msg = lb.run(error);
         loop = nullptr; // may have been replaced

@@ -292,31 +292,45 @@ std::string mlir::autopipe::typeString(Type type) {
   return s;
 }
 
-int64_t mlir::autopipe::sharedBytesLiveInLoop(ModuleAllocation &allocation,
-                                              scf::ForOp loop) {
+llvm::DenseMap<Operation *, int64_t>
+mlir::autopipe::sharedBytesLiveAt(ModuleAllocation &allocation,
+                                  scf::ForOp loop) {
+  llvm::DenseMap<Operation *, int64_t> bytes;
   auto func = loop->getParentOfType<FunctionOpInterface>();
   Allocation *funcAlloc = func ? allocation.getFuncData(func) : nullptr;
-  if (!funcAlloc)
-    return static_cast<int64_t>(allocation.getSharedMemorySize());
+  if (!funcAlloc) {
+    bytes[loop] = static_cast<int64_t>(allocation.getSharedMemorySize());
+    return bytes;
+  }
   std::map<Operation *, SmallVector<Allocation::BufferId>> live =
       funcAlloc->getLiveBuffers();
-  int64_t most = 0;
   auto visit = [&](Operation *op) {
-    // A layout conversion of a loaded tile: its scratch goes away when the
-    // tile comes from a circular buffer (read in the layout it needs).
-    if (isa<triton::gpu::ConvertLayoutOp>(op))
-      if (Operation *def = op->getOperand(0).getDefiningOp())
-        if (isa<triton::LoadOp, triton::DescriptorLoadOp>(def))
-          return;
     auto it = live.find(op);
     if (it == live.end())
       return;
     int64_t sum = 0;
     for (Allocation::BufferId id : it->second)
       sum += static_cast<int64_t>(funcAlloc->getAllocatedSize(id));
-    most = std::max(most, sum);
+    bytes[op] = sum;
   };
   visit(loop);
   loop.getBody()->walk(visit);
+  return bytes;
+}
+
+int64_t mlir::autopipe::sharedBytesLiveInLoop(
+    const llvm::DenseMap<Operation *, int64_t> &liveAt,
+    llvm::function_ref<bool(Operation *)> freed) {
+  int64_t most = 0;
+  for (auto &[op, sum] : liveAt)
+    if (!freed || !freed(op))
+      most = std::max(most, sum);
   return most;
+}
+
+bool mlir::autopipe::isConversionOfLoad(Operation *op) {
+  if (!isa<triton::gpu::ConvertLayoutOp>(op))
+    return false;
+  Operation *def = op->getOperand(0).getDefiningOp();
+  return def && isa<triton::LoadOp, triton::DescriptorLoadOp>(def);
 }

@@ -691,7 +691,10 @@ struct ScheduleLoopsPass
         for (auto alloc : loop.getBody()->getOps<tt::gpu::LocalAllocOp>())
           if (alloc.getSrc())
             tiles += byteSize(alloc.getType());
-        int64_t live = sharedBytesLiveInLoop(*allocation, loop);
+        // (The stage count is only estimated here: every loaded tile is
+        // assumed buffered; autopipe-allocate-buffers checks the real set.)
+        int64_t live = sharedBytesLiveInLoop(
+            sharedBytesLiveAt(*allocation, loop), isConversionOfLoad);
         budget = std::max<int64_t>(1, limit - std::max<int64_t>(0, live - tiles));
       }
       LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages),

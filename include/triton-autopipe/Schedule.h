@@ -94,13 +94,23 @@ std::string typeString(Type type);
 int64_t sharedMemoryLimit(StringRef target);
 
 /// Bytes of shared memory Triton's allocation analysis (`allocation`, of the
-/// module holding `loop`) has live while `loop` runs: the largest sum of the
-/// buffers live at one op of the loop (the loop op included). Scratch of ops
-/// elsewhere (e.g. an epilogue layout conversion) does not count: it is not
-/// live next to the loop's buffers; nor does the scratch of a layout
-/// conversion of a loaded tile in the loop (buffered, the tile is read from
-/// its slot in the layout it needs).
-int64_t sharedBytesLiveInLoop(ModuleAllocation &allocation, scf::ForOp loop);
+/// module holding `loop`) has live at each op of `loop` (the loop op
+/// included): the sum of the buffers live there. Take it before changing the
+/// IR.
+llvm::DenseMap<Operation *, int64_t>
+sharedBytesLiveAt(ModuleAllocation &allocation, scf::ForOp loop);
+
+/// The most shared memory live at one op of a loop (from sharedBytesLiveAt),
+/// ignoring the ops for which `freed` is true (ops whose scratch buffer goes
+/// away once the loop is pipelined). Scratch of ops outside the loop (e.g. an
+/// epilogue layout conversion) never counts: it is not live next to the
+/// loop's buffers.
+int64_t sharedBytesLiveInLoop(const llvm::DenseMap<Operation *, int64_t> &liveAt,
+                              llvm::function_ref<bool(Operation *)> freed);
+
+/// A layout conversion of a loaded tile (its scratch goes away when the tile
+/// comes from a circular buffer, read in the layout it needs).
+bool isConversionOfLoad(Operation *op);
 
 /// Bytes of a tensor or shared-memory descriptor type (0 for other types).
 int64_t byteSize(Type type);
