@@ -5,7 +5,7 @@
 set -uo pipefail
 source "$(dirname "$0")/device_env.sh" benchmarks/results/final
 status=0
-timeout 330 python3 -m pytest -m gpu test/python/test_gpu_numerics.py -q -rs -p no:cacheprovider > "$FINAL/numerics.log" 2>&1 &
+timeout 420 python3 -m pytest -m gpu test/python/test_gpu_numerics.py -q -rs -p no:cacheprovider > "$FINAL/numerics.log" 2>&1 &
 NUM=$!
 SAN=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1)
 for b in autopipe registers; do
