@@ -225,9 +225,11 @@ struct DoubleBufferOperandsPass
       for (Operation &op :
            llvm::make_early_inc_range(loop.getBody()->without_terminator())) {
         if (isa<tt::DotOpInterface>(op) && !isa<tt::DotOp>(op)) {
+          bool wgmma = op.getName().getStringRef() == "ttng.warp_group_dot";
           msg += (msg.empty() ? "" : "; ") + std::string("MMA at ") +
                  formatLocation(op.getLoc()) +
-                 " reads shared memory directly; left as is";
+                 (wgmma ? " reads shared memory directly; left as is"
+                        : " is not a tt.dot (e.g. scaled); left as is");
           continue;
         }
         auto dot = dyn_cast<tt::DotOp>(op);
