@@ -251,16 +251,17 @@ bool readByMMA(ttg::LocalAllocOp alloc) {
 
 class LoopBuffers {
 public:
-  /// `liveAt`: shared memory live at each op of the loop before our lowering
-  /// (Triton's allocation analysis, sharedBytesLiveAt); `limitBytes`: the
+  /// `sharedUse`: shared memory of the loop before our lowering (Triton's
+  /// allocation analysis, loopSharedMemory); `limitBytes`: the
   /// target's limit per block (0: unknown, no budget).
   LoopBuffers(scf::ForOp loop, int slotsOption,
               tt::ModuleAxisInfoAnalysis &axisInfo,
-              llvm::DenseMap<Operation *, int64_t> liveAt = {},
+              LoopSharedMemory sharedUse = {},
               int64_t limitBytes = 0, bool hasTMA = false,
               bool staged = false)
       : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
-        axisInfo(axisInfo), liveAt(std::move(liveAt)), limitBytes(limitBytes),
+        axisInfo(axisInfo), sharedUse(std::move(sharedUse)),
+        limitBytes(limitBytes),
         hasTMA(hasTMA), staged(staged) {}
 
   /// Lowers what it can; returns the remark. `error` is set when the result
@@ -281,7 +282,7 @@ private:
 
   int slotsOption;
   tt::ModuleAxisInfoAnalysis &axisInfo;
-  llvm::DenseMap<Operation *, int64_t> liveAt;
+  LoopSharedMemory sharedUse;
   int64_t limitBytes;
   bool hasTMA;
   /// Register-staged copies instead of async ones (HIP; `copy=registers`).
@@ -298,20 +299,20 @@ std::string LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands,
   dropped = false;
   if (limitBytes <= 0)
     return "";
-  // The per-iteration local_allocs we replace by slot views free their space.
-  // What stays live in the loop: the scratch of the layout conversions of
-  // the tiles we buffer goes away (they are read from their slots).
-  llvm::SmallPtrSet<Operation *, 8> lowered;
-  for (Candidate &c : cands)
+  // What stays live in the loop: the per-iteration local_allocs we replace
+  // by slot views and the scratch of the layout conversions of the tiles we
+  // buffer (read from their slots) go away.
+  llvm::SmallPtrSet<Operation *, 8> lowered, replaced;
+  for (Candidate &c : cands) {
     lowered.insert(c.load);
-  int64_t base = sharedBytesLiveInLoop(liveAt, [&](Operation *op) {
-    if (!isConversionOfLoad(op))
-      return false;
-    return lowered.contains(op->getOperand(0).getDefiningOp());
-  });
-  for (Candidate &c : cands)
     if (c.alloc)
-      base -= byteSize(c.alloc.getType());
+      replaced.insert(c.alloc);
+  }
+  int64_t base = sharedUse.peak([&](Operation *op) {
+    return replaced.contains(op) ||
+           (isConversionOfLoad(op) &&
+            lowered.contains(op->getOperand(0).getDefiningOp()));
+  });
   auto total = [&] {
     int64_t t = base;
     for (Candidate &c : cands)
@@ -971,10 +972,10 @@ struct AllocateBuffersPass
     }
     // Shared memory live while each loop runs, before any is lowered (the
     // IR changes as loops are lowered; their buffers are freed after them).
-    llvm::DenseMap<Operation *, llvm::DenseMap<Operation *, int64_t>> liveAt;
+    llvm::DenseMap<Operation *, LoopSharedMemory> sharedUse;
     if (allocation)
       for (scf::ForOp loop : loops)
-        liveAt[loop] = sharedBytesLiveAt(*allocation, loop);
+        sharedUse[loop] = loopSharedMemory(*allocation, loop);
     std::string report;
     bool failedAny = false;
     for (scf::ForOp loop : loops) {
@@ -992,7 +993,7 @@ struct AllocateBuffersPass
               std::string("; left as is");
       } else {
         LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo,
-                       liveAt.lookup(loop), limitBytes, hasTMA && !staged,
+                       sharedUse.lookup(loop), limitBytes, hasTMA && !staged,
                        staged);
         msg = lb.run(error);
         loop = nullptr; // may have been replaced

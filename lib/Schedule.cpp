@@ -292,39 +292,52 @@ std::string mlir::autopipe::typeString(Type type) {
   return s;
 }
 
-llvm::DenseMap<Operation *, int64_t>
-mlir::autopipe::sharedBytesLiveAt(ModuleAllocation &allocation,
-                                  scf::ForOp loop) {
-  llvm::DenseMap<Operation *, int64_t> bytes;
+LoopSharedMemory mlir::autopipe::loopSharedMemory(ModuleAllocation &allocation,
+                                                 scf::ForOp loop) {
+  LoopSharedMemory use;
   auto func = loop->getParentOfType<FunctionOpInterface>();
   Allocation *funcAlloc = func ? allocation.getFuncData(func) : nullptr;
   if (!funcAlloc) {
-    bytes[loop] = static_cast<int64_t>(allocation.getSharedMemorySize());
-    return bytes;
+    use.liveAt[loop].push_back(
+        {Allocation::InvalidBufferId,
+         static_cast<int64_t>(allocation.getSharedMemorySize())});
+    return use;
   }
   std::map<Operation *, SmallVector<Allocation::BufferId>> live =
       funcAlloc->getLiveBuffers();
   auto visit = [&](Operation *op) {
-    auto it = live.find(op);
-    if (it == live.end())
-      return;
-    int64_t sum = 0;
-    for (Allocation::BufferId id : it->second)
-      sum += static_cast<int64_t>(funcAlloc->getAllocatedSize(id));
-    bytes[op] = sum;
+    if (auto it = live.find(op); it != live.end())
+      for (Allocation::BufferId id : it->second)
+        use.liveAt[op].push_back(
+            {id, static_cast<int64_t>(funcAlloc->getAllocatedSize(id))});
+    SmallVector<size_t> ids;
+    if (Allocation::BufferId id = funcAlloc->getBufferId(op);
+        id != Allocation::InvalidBufferId)
+      ids.push_back(id);
+    for (Value result : op->getResults())
+      llvm::append_range(ids, funcAlloc->getBufferIds(result));
+    if (!ids.empty())
+      use.owned[op] = std::move(ids);
   };
   visit(loop);
   loop.getBody()->walk(visit);
-  return bytes;
+  return use;
 }
 
-int64_t mlir::autopipe::sharedBytesLiveInLoop(
-    const llvm::DenseMap<Operation *, int64_t> &liveAt,
-    llvm::function_ref<bool(Operation *)> freed) {
+int64_t LoopSharedMemory::peak(
+    llvm::function_ref<bool(Operation *)> freed) const {
+  llvm::DenseSet<size_t> gone;
+  for (auto &[op, ids] : owned)
+    if (freed(op))
+      gone.insert(ids.begin(), ids.end());
   int64_t most = 0;
-  for (auto &[op, sum] : liveAt)
-    if (!freed || !freed(op))
-      most = std::max(most, sum);
+  for (auto &[op, buffers] : liveAt) {
+    int64_t sum = 0;
+    for (auto [id, bytes] : buffers)
+      if (!gone.contains(id))
+        sum += bytes;
+    most = std::max(most, sum);
+  }
   return most;
 }
 

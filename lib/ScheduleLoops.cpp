@@ -684,18 +684,19 @@ struct ScheduleLoopsPass
     std::string report;
     for (scf::ForOp loop : loops) {
       // What the kernel has live while the loop runs, besides this loop's
-      // per-iteration tiles (the buffers replace them).
+      // per-iteration tiles (the buffers replace them). (The stage count is
+      // only estimated here: every loaded tile is assumed buffered;
+      // autopipe-allocate-buffers checks the real set.)
       int64_t budget = 0;
       if (allocation) {
-        int64_t tiles = 0;
-        for (auto alloc : loop.getBody()->getOps<tt::gpu::LocalAllocOp>())
-          if (alloc.getSrc())
-            tiles += byteSize(alloc.getType());
-        // (The stage count is only estimated here: every loaded tile is
-        // assumed buffered; autopipe-allocate-buffers checks the real set.)
-        int64_t live = sharedBytesLiveInLoop(
-            sharedBytesLiveAt(*allocation, loop), isConversionOfLoad);
-        budget = std::max<int64_t>(1, limit - std::max<int64_t>(0, live - tiles));
+        int64_t live =
+            loopSharedMemory(*allocation, loop).peak([&](Operation *op) {
+              auto alloc = dyn_cast<tt::gpu::LocalAllocOp>(op);
+              return (alloc && alloc.getSrc() &&
+                      op->getParentOp() == loop.getOperation()) ||
+                     isConversionOfLoad(op);
+            });
+        budget = std::max<int64_t>(1, limit - live);
       }
       LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages),
                               axisInfo, budget, complete);

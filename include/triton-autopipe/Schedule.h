@@ -93,20 +93,23 @@ std::string typeString(Type type);
 /// hip:gfx942 64 KB, hip:gfx950 160 KB.
 int64_t sharedMemoryLimit(StringRef target);
 
-/// Bytes of shared memory Triton's allocation analysis (`allocation`, of the
-/// module holding `loop`) has live at each op of `loop` (the loop op
-/// included): the sum of the buffers live there. Take it before changing the
-/// IR.
-llvm::DenseMap<Operation *, int64_t>
-sharedBytesLiveAt(ModuleAllocation &allocation, scf::ForOp loop);
+/// Shared memory of a loop by Triton's allocation analysis, taken before the
+/// IR changes: the buffers live at each op of the loop (the loop op
+/// included) with their sizes, and the buffers each op of the loop owns (an
+/// explicit local_alloc's, an op's scratch).
+struct LoopSharedMemory {
+  llvm::DenseMap<Operation *, SmallVector<std::pair<size_t, int64_t>>> liveAt;
+  llvm::DenseMap<Operation *, SmallVector<size_t>> owned;
 
-/// The most shared memory live at one op of a loop (from sharedBytesLiveAt),
-/// ignoring the ops for which `freed` is true (ops whose scratch buffer goes
-/// away once the loop is pipelined). Scratch of ops outside the loop (e.g. an
-/// epilogue layout conversion) never counts: it is not live next to the
-/// loop's buffers.
-int64_t sharedBytesLiveInLoop(const llvm::DenseMap<Operation *, int64_t> &liveAt,
-                              llvm::function_ref<bool(Operation *)> freed);
+  /// The most bytes live at one op of the loop, leaving out the buffers of
+  /// the ops for which `freed` is true (local_allocs replaced by circular
+  /// buffer slots, scratch of conversions that go away). Scratch of ops
+  /// outside the loop (e.g. an epilogue layout conversion) never counts: it
+  /// is not live next to the loop's buffers.
+  int64_t peak(llvm::function_ref<bool(Operation *)> freed) const;
+};
+LoopSharedMemory loopSharedMemory(ModuleAllocation &allocation,
+                                  scf::ForOp loop);
 
 /// A layout conversion of a loaded tile (its scratch goes away when the tile
 /// comes from a circular buffer, read in the layout it needs).
