@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,21 +47,21 @@ def main(argv: list[str] | None = None) -> int:
         ok &= err < 2e-2
         print(f"attention d{d} {'causal' if causal else 'full'}: max err {err:.1e}")
     a = torch.randn(256, 336, device="cuda", dtype=torch.float16)
-    b = torch.randn(336, 384, device="cuda", dtype=torch.float16)
-    c = torch.empty(256, 384, device="cuda", dtype=torch.float16)
-    launch_gemm(a, b, c, GemmConfig(128, 128, 64, num_warps=8, num_stages=4))
-    err = ((c.float() - a.float() @ b.float()).abs().max() / (a.shape[1] ** 0.5)).item()
-    ok &= err < 1e-2
-    print(f"gemm 256x384x336: max err / sqrt(K) {err:.1e}")
+
+    def gemm_ok(name: str, launch: Any) -> bool:
+        """One 256x384x336 GEMM through `launch`, checked against fp32 torch."""
+        b = torch.randn(336, 384, device="cuda", dtype=torch.float16)
+        c = torch.empty(256, 384, device="cuda", dtype=torch.float16)
+        launch(a, b, c, GemmConfig(128, 128, 64, num_warps=8, num_stages=4))
+        err = ((c.float() - a.float() @ b.float()).abs().max() / (a.shape[1] ** 0.5)).item()
+        print(f"{name} 256x384x336: max err / sqrt(K) {err:.1e}")
+        return err < 1e-2
+
+    ok &= gemm_ok("gemm", launch_gemm)
     if torch.cuda.get_device_capability()[0] >= 9:  # TMA: tensor-descriptor GEMM, ragged K
         from benchmarks.kernels.gemm_desc import launch_gemm_desc
 
-        b2 = torch.randn(336, 384, device="cuda", dtype=torch.float16)
-        c2 = torch.empty(256, 384, device="cuda", dtype=torch.float16)
-        launch_gemm_desc(a, b2, c2, GemmConfig(128, 128, 64, num_warps=8, num_stages=4))
-        err = ((c2.float() - a.float() @ b2.float()).abs().max() / (a.shape[1] ** 0.5)).item()
-        ok &= err < 1e-2
-        print(f"gemm-desc 256x384x336: max err / sqrt(K) {err:.1e}")
+        ok &= gemm_ok("gemm-desc", launch_gemm_desc)
     torch.cuda.synchronize()
     print("numerics", "ok" if ok else "FAILED")
     return 0 if ok else 1
