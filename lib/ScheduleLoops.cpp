@@ -329,8 +329,9 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
     // ratios to Triton's default (benchmarks/RESULTS.md, session 3): default
     // 1.05 / 1.01 / 1.00 / 1.00 on (8,16,8192,128) full / causal and
     // (4,32,4096,64) full / causal, attention-a 1.03 / 0.96 / 0.98 / 0.74,
-    // attention-b 0.78-0.92 (registers): A never beats default, so default,
-    // with what A would need spelled out.
+    // attention-b 0.78-0.92 (registers): A never beats default, so default;
+    // the remark adds what would hold A back anyway (synchronous MMAs,
+    // masked scores).
     why = "auto: attention-like; default, which measured at least as fast as "
           "attention-a on every attention kernel (H100: default 1.00-1.05x of "
           "Triton's, attention-a 0.74-1.03x, attention-b 0.78-0.92x)";
