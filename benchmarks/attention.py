@@ -1,7 +1,9 @@
 """Attention benchmark: the corpus flash-attention forward under each pipeline against SDPA.
 
 Shapes (batch, heads, seq, head_dim): (8, 16, 8192, 128) and (4, 32, 4096, 64),
-causal and not, fp16. Variants: no pipelining (``num_stages=1``), Triton's
+causal and not, fp16. Kernels: the pointer (``tl.load``) kernel and the tensor-descriptor kernel
+(TMA K/V loads, the form of Triton's Hopper tutorial); ``--kernels`` picks.
+Variants: no pipelining (``num_stages=1``), Triton's
 default pipeline, every usable autopipe variant, and
 ``torch.nn.functional.scaled_dot_product_attention`` (torch's default backend).
 Outputs are checked against SDPA on fp32 inputs before timing; each variant is
@@ -21,6 +23,7 @@ from typing import Any, Callable
 from .common import add_common_args, pipelines_for, rep_ms, run_meta
 from .harness import Row, Variant, measure_problem
 from .kernels.attention import AttnConfig, attention_flops, launch_attention
+from .kernels.attention_desc import launch_attention_desc
 from .kernels.corpus import BENCH_ATTN
 from .pipelines import Pipeline
 from .report import write_all
@@ -28,6 +31,8 @@ from .report import write_all
 FULL_SHAPES = ((8, 16, 8192, 128), (4, 32, 4096, 64))
 QUICK_SHAPES = ((4, 32, 4096, 64), )
 RTOL = 5e-3
+#: Kernel name -> (label prefix, launcher).
+KERNELS = {"ptr": ("flash-attn", launch_attention), "desc": ("flash-attn-desc", launch_attention_desc)}
 
 
 def _reference(q: Any, k: Any, v: Any, causal: bool) -> Any:
@@ -43,18 +48,20 @@ def _reference(q: Any, k: Any, v: Any, causal: bool) -> Any:
 
 
 def attention_variants(q: Any, k: Any, v: Any, out: Any, causal: bool, pipelines: list[Pipeline],
-                       cfg: AttnConfig) -> list[Variant]:
-    """All variants of one attention problem: our kernel x pipelines, then SDPA."""
+                       cfg: AttnConfig, kernels: tuple[str, ...] = ("ptr", )) -> list[Variant]:
+    """All variants of one attention problem: our kernels x pipelines, then SDPA."""
     import torch.nn.functional as F
 
     B, H, N, D = q.shape
     flops = attention_flops(B, H, N, D, causal)
-    kernel = f"flash-attn BM{cfg.block_m} BN{cfg.block_n} w{cfg.num_warps}"
     variants = []
-    for p in pipelines:
-        c = cfg.with_stages(p.stages(cfg.num_stages))
-        variants.append(Variant(kernel, p, lambda c=c: (out, launch_attention(q, k, v, out, causal, c)), flops,
-                                out=out))
+    for name in kernels:
+        prefix, launch = KERNELS[name]
+        kernel = f"{prefix} BM{cfg.block_m} BN{cfg.block_n} w{cfg.num_warps}"
+        for p in pipelines:
+            c = cfg.with_stages(p.stages(cfg.num_stages))
+            variants.append(Variant(kernel, p, lambda c=c, launch=launch: (out, launch(q, k, v, out, causal, c)),
+                                    flops, out=out))
     variants.append(Variant("SDPA", None, lambda: (F.scaled_dot_product_attention(q, k, v, is_causal=causal), None),
                             flops, library="SDPA"))
     return variants
@@ -65,6 +72,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
     import torch
 
     pipelines = pipelines_for(args)
+    kernels = tuple(getattr(args, "kernels", "ptr,desc").split(","))
     rows: list[Row] = []
     for B, H, N, D in (QUICK_SHAPES if args.quick else FULL_SHAPES):
         torch.manual_seed(N + D)
@@ -75,7 +83,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
             log(f"attention {problem}")
             ref = _reference(q, k, v, causal)
             cfg = BENCH_ATTN[D]
-            rows += measure_problem("attention", problem, attention_variants(q, k, v, out, causal, pipelines, cfg),
+            rows += measure_problem("attention", problem, attention_variants(q, k, v, out, causal, pipelines, cfg, kernels),
                                     ref, RTOL, rep_ms(args), rounds=args.rounds, log=log)
             del ref
             torch.cuda.empty_cache()
@@ -85,6 +93,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.attention", description=__doc__.splitlines()[0])
     add_common_args(parser)
+    parser.add_argument("--kernels", default="ptr,desc", help=f"comma list of {', '.join(KERNELS)} (default %(default)s)")
     args = parser.parse_args(argv)
     rows, meta = run(args)
     paths = write_all(rows, meta, args.out, "attention", "Attention forward TFLOPS")

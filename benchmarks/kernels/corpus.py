@@ -21,6 +21,7 @@ from triton.backends.compiler import GPUTarget
 from triton.compiler import ASTSource
 
 from .attention import AttnConfig, attn_fwd_kernel
+from .attention_desc import attn_desc_kernel
 from .gemm import GemmConfig, gemm_kernel
 from .gemm_desc import gemm_desc_kernel
 from .gluon_amd import GLUON_KERNELS, GLUON_WARP_STAGES, gluon_signature
@@ -142,6 +143,18 @@ def attention_entry(dtype: str, head_dim: int, causal: bool, cfg: AttnConfig, ra
             f"_w{cfg.num_warps}_s{cfg.num_stages}{'_ragged' if ragged else ''}")
     return CorpusEntry(name, lambda: _source(attn_fwd_kernel, ptrs, consts, aligned, floats=("qk_scale", )),
                        targets, cfg.num_warps, cfg.num_stages, "tl_load", loops=2 if causal else 1)
+
+
+def attention_desc_entry(dtype: str, head_dim: int, causal: bool, cfg: AttnConfig,
+                         targets: tuple[str, ...] = ("cuda:90", )) -> CorpusEntry:
+    """The tensor-descriptor flash-attention forward (TMA K/V loads on sm90)."""
+    consts = dict(HEAD_DIM=head_dim, BLOCK_M=cfg.block_m, BLOCK_N=cfg.block_n, CAUSAL=causal)
+    ptrs = {p: f"*{dtype}" for p in ("q_ptr", "k_ptr", "v_ptr", "o_ptr")}
+    name = (f"attn_desc_{dtype}_d{head_dim}_{'causal' if causal else 'full'}_{cfg.block_m}x{cfg.block_n}"
+            f"_w{cfg.num_warps}_s{cfg.num_stages}")
+    return CorpusEntry(name, lambda: _source(attn_desc_kernel, ptrs, consts, ("total_rows", "seq"),
+                                             floats=("qk_scale", )),
+                       targets, cfg.num_warps, cfg.num_stages, "tensor_desc", loops=2 if causal else 1)
 
 
 def gluon_entry(kernel_name: str, dtype: str, target: str) -> CorpusEntry:
