@@ -39,6 +39,9 @@
 //                goes with MMA1 (stage 3, first in the body), as in
 //                FlashAttention-3: P and alpha cross stages, the accumulator
 //                is carried once.
+//                Both span 4 stages: a loop whose trip count is a known
+//                constant below 4 (constant bounds, or `[lb, lb + c)` like the
+//                causal diagonal loop) gets default instead, with the reason.
 //   auto         default, also for attention-like loops: measured on H100
 //                with autopipe-expand-loops (8 rounds, paired ratios to
 //                Triton's default; benchmarks/RESULTS.md) default is 1.00-1.05x,
@@ -102,6 +105,8 @@ constexpr const char *kPinAttr = "autopipe.stage";
 constexpr const char *kKindAttr = "autopipe.schedule";
 
 enum class Kind { Default, AttentionA, AttentionB, Auto };
+/// Stages of both attention schedules (loadK 0, loadV 1, ..., 3).
+constexpr int kAttentionStages = 4;
 
 std::optional<Kind> parseKind(StringRef s) {
   return llvm::StringSwitch<std::optional<Kind>>(s)
@@ -312,6 +317,27 @@ LoopAnalysis LoopScheduler::analyze() {
   return a;
 }
 
+/// The loop's trip count when it is a compile-time constant: constant bounds,
+/// or an upper bound `lb + c` (the causal diagonal loop `[diag, diag + BM)`).
+std::optional<int64_t> knownTripCount(scf::ForOp loop) {
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!step || *step <= 0)
+    return std::nullopt;
+  std::optional<int64_t> span;
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  if (lb && ub) {
+    span = *ub - *lb;
+  } else if (auto add = loop.getUpperBound().getDefiningOp<arith::AddIOp>()) {
+    for (int i = 0; i < 2 && !span; ++i)
+      if (add->getOperand(i) == loop.getLowerBound())
+        span = getConstantIntValue(add->getOperand(1 - i));
+  }
+  if (!span)
+    return std::nullopt;
+  return *span <= 0 ? 0 : (*span + *step - 1) / *step;
+}
+
 Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
                            int numStages, std::string &why) {
   bool attention = a.isAttention();
@@ -353,6 +379,18 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
       why = (kindName(requested) +
              " requested, but attention schedules are CUDA-only for now; "
              "using default")
+                .str();
+      return Kind::Default;
+    }
+    // The attention schedules span 4 stages: a loop known to run fewer
+    // iterations never reaches their steady state and only pays for the
+    // longer prologue/epilogue and the extra live values (measured on H100:
+    // the 2-iteration causal diagonal loop at d64 dropped to 1 CTA per SM).
+    if (std::optional<int64_t> trips = knownTripCount(loop);
+        trips && *trips < kAttentionStages) {
+      why = (kindName(requested) + " requested, but the loop runs " +
+             Twine(*trips) + " iteration(s), fewer than its " +
+             Twine(kAttentionStages) + " stages; using default")
                 .str();
       return Kind::Default;
     }
@@ -538,7 +576,7 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
 
   std::string why;
   Kind kind = choose(requested, a, numStages, why);
-  int stages = (kind == Kind::Default) ? numStages : 4;
+  int stages = (kind == Kind::Default) ? numStages : kAttentionStages;
   // Shared-memory budget: a load with stage distance d keeps d + 1 tiles in
   // flight (the slot an MMA still reads included). Fewer stages when they do
   // not fit, instead of a kernel that cannot launch.

@@ -190,6 +190,8 @@ def corpus() -> list[CorpusEntry]:
         attention_entry("bf16", 128, True, BENCH_ATTN[128], ragged=False, targets=CUDA_TARGETS),
         attention_entry("fp16", 128, False, SMALL_ATTN, ragged=True, targets=CUDA_TARGETS),
         attention_entry("fp16", 64, True, SMALL_ATTN, ragged=True),
+        attention_desc_entry("fp16", 128, True, BENCH_ATTN[128]),
+        attention_desc_entry("bf16", 64, False, BENCH_ATTN[64], targets=ALL_TARGETS),
     ]
     for kernel_name in GLUON_KERNELS:
         entries.append(gluon_entry(kernel_name, "fp16", "hip:gfx942"))

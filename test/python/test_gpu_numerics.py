@@ -17,6 +17,7 @@ if not torch.cuda.is_available():
     pytest.skip("no CUDA GPU (torch.cuda.is_available() is False)", allow_module_level=True)
 
 from benchmarks.kernels.attention import AttnConfig, launch_attention  # noqa: E402
+from benchmarks.kernels.attention_desc import launch_attention_desc  # noqa: E402
 from benchmarks.kernels.corpus import BENCH_ATTN, BENCH_GEMM, BENCH_GEMM_DESC, DEEP_GEMM, SMALL_ATTN, SMALL_GEMM  # noqa: E402
 from benchmarks.kernels.gemm import GemmConfig, launch_gemm  # noqa: E402
 from benchmarks.kernels.gemm_desc import launch_gemm_desc  # noqa: E402
@@ -225,6 +226,29 @@ def test_attention_bf16(causal: bool, pipeline: Pipeline) -> None:
     out = _nan(q.shape, torch.bfloat16)
     with use(pipeline):
         launch_attention(q, k, v, out, causal, SMALL_ATTN)
+    ref = torch.nn.functional.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
+    _check(out, ref)
+
+
+# Descriptor attention: seq a multiple of the blocks; trip counts 1 (seq 128 at
+# BLOCK_N 128, and the causal diagonal loop), 2 and many.
+DESC_ATTN_CASES = [
+    pytest.param(1, 2, 128, id="seq128-trip1"),
+    pytest.param(2, 3, 256, id="seq256"),
+    pytest.param(1, 4, 2048, id="seq2048"),
+]
+
+
+@pytest.mark.parametrize("pipeline", ATTN_PIPELINES)
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+@pytest.mark.parametrize("head_dim", [64, 128])
+@pytest.mark.parametrize("B,H,N", DESC_ATTN_CASES)
+def test_attention_desc(B: int, H: int, N: int, head_dim: int, causal: bool, pipeline: Pipeline) -> None:
+    """The tensor-descriptor kernel (TMA K/V loads on sm90) under every schedule."""
+    q, k, v = (torch.randn((B, H, N, head_dim), device="cuda", dtype=torch.float16) for _ in range(3))
+    out = _nan((B, H, N, head_dim), torch.float16)
+    with use(pipeline):
+        launch_attention_desc(q, k, v, out, causal, BENCH_ATTN[head_dim])
     ref = torch.nn.functional.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
     _check(out, ref)
 

@@ -84,3 +84,26 @@
 // DEF: stage 2 cluster 0  ttng.warp_group_dot
 // DEF: stage 0 cluster {{[0-9]+}}  tt.load
 // DEF: stage 2 cluster 0  ttng.warp_group_dot
+
+// Descriptor (TMA) attention, causal d128 (BLOCK_M = BLOCK_N = 128): the
+// off-diagonal loop [0, rows) gets schedule B; the diagonal loop
+// [rows, rows + 128) is known to run 1 iteration, fewer than B's 4 stages, so
+// it keeps the default schedule (and says why) instead of paying for a 4-stage
+// prologue/epilogue that never reaches a steady state.
+// RUN: %autopipe-opt %inputs/attention-desc-causal-d128-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b},autopipe-print-schedule{remarks=false output=-})' \
+// RUN:   -o %t.desc 2>&1 | FileCheck %s --check-prefix=TRIPS
+// RUN: FileCheck %s --check-prefix=TRIPS-IR < %t.desc
+// TRIPS: attention_desc.py:80:25): attention-b schedule, 4 stages, 2 pipelined load(s) (attention-b requested)
+// TRIPS: attention_desc.py:82:25): default schedule, 3 stages, 2 pipelined load(s) (attention-b requested, but the loop runs 1 iteration(s), fewer than its 4 stages; using default)
+// TRIPS:      loop #0 in @attn_desc_kernel {{.*}}: 4 stage(s) (tt.scheduled_max_stage = 3)
+// TRIPS:        stage 0 cluster {{[0-9]+}}  tt.descriptor_load
+// TRIPS:        stage 2 cluster {{[0-9]+}}  ttng.warp_group_dot
+// TRIPS:        stage 1 cluster {{[0-9]+}}  tt.descriptor_load
+// TRIPS:        stage 3 cluster {{[0-9]+}}  ttng.warp_group_dot
+// TRIPS:      loop #1 in @attn_desc_kernel {{.*}}: 3 stage(s) (tt.scheduled_max_stage = 2)
+// TRIPS-NEXT:   stage 0 cluster 1  arith.addi
+// TRIPS-NEXT:   stage 0 cluster 1  tt.descriptor_load
+// TRIPS-NEXT:   stage 2 cluster 0  ttg.local_alloc
+// TRIPS-IR: {autopipe.schedule = "attention-b", tt.scheduled_max_stage = 3 : i32}
+// TRIPS-IR: {autopipe.schedule = "default", tt.scheduled_max_stage = 2 : i32}
