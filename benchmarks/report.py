@@ -94,6 +94,8 @@ def markdown(rows: list[Row], meta: dict[str, Any], title: str) -> str:
             notes.append("**same cache entry as Triton's**")
         if r.info.get("num_stages") is not None:
             notes.append(f"stages {r.info['num_stages']}")
+        if r.info.get("n_regs"):
+            notes.append(f"{r.info['n_regs']} regs")
         second = _fmt(t[1]) + (f" (median {_fmt(t[2])})" if len(t) > 2 else "")
         lines.append(f"| {r.problem} | {r.kernel} | {r.pipeline} | {_fmt(t[0])} | {second} | "
                      f"{_fmt(rat[i][0], 2)} | {_fmt(rat[i][1], 2)} | {r.rel_err:.1e} | "
