@@ -99,7 +99,10 @@
 //                                     must fit in with what the kernel already
 //                                     allocates (Triton's allocation analysis,
 //                                     minus the per-iteration local_allocs the
-//                                     slots replace); -1: the target's, 0: no
+//                                     slots replace, plus the TMA scratch tile
+//                                     Triton gives a register-staged
+//                                     descriptor load on sm90); -1: the
+//                                     target's, 0: no
 //                                     budget. Over it, slots beyond the
 //                                     schedule's minimum go first (remark);
 //                                     if the minimum does not fit, the loop's
@@ -258,11 +261,11 @@ public:
               tt::ModuleAxisInfoAnalysis &axisInfo,
               LoopSharedMemory sharedUse = {},
               int64_t limitBytes = 0, bool hasTMA = false,
-              bool staged = false)
+              bool staged = false, bool targetHasTMA = false)
       : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
         axisInfo(axisInfo), sharedUse(std::move(sharedUse)),
-        limitBytes(limitBytes),
-        hasTMA(hasTMA), staged(staged) {}
+        limitBytes(limitBytes), hasTMA(hasTMA), staged(staged),
+        targetHasTMA(targetHasTMA) {}
 
   /// Lowers what it can; returns the remark. `error` is set when the result
   /// breaks the schedule (a bug of ours: the IR was changed).
@@ -287,6 +290,9 @@ private:
   bool hasTMA;
   /// Register-staged copies instead of async ones (HIP; `copy=registers`).
   bool staged;
+  /// The target lowers descriptor loads through TMA (sm90+), whether or not
+  /// we make TMA copies (`hasTMA`).
+  bool targetHasTMA;
 };
 
 /// Keeps the buffers within the target's shared memory: slots the kernel
@@ -313,8 +319,18 @@ std::string LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands,
            (isConversionOfLoad(op) &&
             lowered.contains(op->getOperand(0).getDefiningOp()));
   });
+  // Register-staged descriptor loads on a TMA target: Triton lowers each to a
+  // TMA copy into a scratch tile (+ its mbarrier) that it then reads into
+  // registers; that scratch is not in the analysis above (it does not exist
+  // yet). One at a time is live (measured: Triton's allocator reuses it).
+  int64_t staging = 0;
+  if (targetHasTMA)
+    for (Candidate &c : cands)
+      if (c.staged && isa<tt::DescriptorLoadOp>(c.load))
+        staging = std::max(staging,
+                           byteSize(c.load->getResult(0).getType()) + 8);
   auto total = [&] {
-    int64_t t = base;
+    int64_t t = base + staging;
     for (Candidate &c : cands)
       t += byteSize(c.bufferType);
     return t;
@@ -994,7 +1010,7 @@ struct AllocateBuffersPass
       } else {
         LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo,
                        sharedUse.lookup(loop), limitBytes, hasTMA && !staged,
-                       staged);
+                       staged, hasTMA);
         msg = lb.run(error);
         loop = nullptr; // may have been replaced
       }
