@@ -25,6 +25,11 @@ PIPELINES = [
                  marks=pytest.mark.skipif(_IMPORT_ERROR is not None, reason=_IMPORT_ERROR or "")),
 ]
 CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e, t in corpus_cases()]
+# Our register-staged buffers (the HIP form) on CUDA as well.
+REGISTERS = Pipeline("autopipe-registers", autopipe=True, enable_kwargs={"buffers": "registers"})
+CUDA_CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e, t in corpus_cases() if t.startswith("cuda")]
+#: Shared memory (LDS) per block the hardware has, in bytes.
+SHARED_LIMIT = {"cuda:80": 166912, "cuda:90": 232448, "hip:gfx942": 65536, "hip:gfx950": 163840}
 
 
 pytestmark = pytest.mark.usefixtures("always_compile")
@@ -49,6 +54,8 @@ def test_compiles(entry: CorpusEntry, target: str, pipeline: Pipeline) -> None:
     compiled = _compile(entry, target, pipeline)
     binary = "cubin" if target.startswith("cuda") else "hsaco"
     assert len(compiled.asm[binary]) > 0, f"no {binary} produced"
+    if pipeline.autopipe:  # (Triton's AMD pipeliner can exceed the LDS: test_hip_buffers)
+        assert compiled.metadata.shared <= SHARED_LIMIT[target], "the kernel could not launch"
     ttgir = compiled.asm["ttgir"]
     ops = _ops(ttgir)
 
@@ -70,6 +77,17 @@ def test_compiles(entry: CorpusEntry, target: str, pipeline: Pipeline) -> None:
             assert ops.get("ttng.async_tma_copy_global_to_local", 0) >= 2, f"no TMA loads in flight: {ops}"
         elif target.startswith("cuda"):
             assert ops.get("ttg.async_copy_global_to_local", 0) >= 2 * entry.loops, f"no cp.async: {ops}"
+
+
+@pytest.mark.skipif(_IMPORT_ERROR is not None, reason=_IMPORT_ERROR or "")
+@pytest.mark.parametrize("entry,target", CUDA_CASES)
+def test_register_staged_buffers_fit(entry: CorpusEntry, target: str) -> None:
+    """``buffers="registers"`` on CUDA: compiles and fits in shared memory (Triton's TMA
+    scratch of a register-staged descriptor load included)."""
+    compiled = _compile(entry, target, REGISTERS)
+    assert len(compiled.asm["cubin"]) > 0
+    assert compiled.metadata.shared <= SHARED_LIMIT[target], (
+        f"{compiled.metadata.shared} bytes of shared memory: the kernel could not launch")
 
 
 @pytest.mark.parametrize("pipeline", PIPELINES)
