@@ -65,8 +65,17 @@
 // Overwriting a slot after it was read is ordered by the barriers Triton's
 // shared-memory analysis (Membar) inserts at LLVM lowering.
 //
-// Register-staged buffers (`copy=registers`; the default on HIP, gfx942 and
-// gfx950, where the MFMA reads its operands from registers): any load of
+// gfx950 (CDNA4) async copies (`copy=auto` or `async` there): the same
+// ttg.async_copy_global_to_local / commit / wait form as cp.async, which
+// Triton's AMD backend lowers to direct-to-LDS loads
+// (global_load_lds_dwordx4; its coalesce-async-copy pass fixes the source
+// layout, its Membar and async-wait-count passes the synchronization), in the
+// swizzled shared layout the MFMA operand wants. A load that cannot be such a
+// copy, or only one narrower than 16 bytes per lane, is register-staged
+// (below) instead, as Triton's AMD pipeliner does.
+//
+// Register-staged buffers (`copy=registers`; the default on gfx942, which
+// has no 16-byte direct-to-LDS load): any load of
 // stage sL feeding an MMA in a later stage (tt.load with its mask and
 // `other`, or tt.descriptor_load) stays where it is and its value is written
 // into slot `insert` by a `ttg.local_store` in a new cluster after every
@@ -88,7 +97,7 @@
 // the iteration, sit in nested regions or span several stages/clusters, a
 // local_alloc consumer with a non-zero `other`, loads not feeding an MMA.
 // Loops without a complete schedule, or already holding async copies or
-// shared-memory stores, and modules of other targets (or HIP with
+// shared-memory stores, and modules of other targets (or gfx942 with
 // copy=async) are left as they are (remark).
 //
 // Options:
@@ -111,9 +120,11 @@
 //   remarks (bool, true)              one remark per scheduled loop;
 //   output  (string, "")              also write those lines to "-" (stderr)
 //                                     or a file (appended);
-//   copy    (string, "auto")          async (cp.async/TMA, CUDA) | registers
+//   copy    (string, "auto")          async (cp.async/TMA on CUDA,
+//                                     direct-to-LDS on gfx950) | registers
 //                                     (register-staged, any target) | auto
-//                                     (async on CUDA, registers on HIP).
+//                                     (async on CUDA and gfx950, registers on
+//                                     gfx942).
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/PassDocs.h"
@@ -166,6 +177,9 @@ struct Candidate {
   ttg::MemDescType bufferType;
   int numSlots = 0;
   int minSlots = 0; ///< what the schedule needs (numSlots may add the option's)
+  /// Why a register-staged load is not an async copy (HIP async), for the
+  /// remark; empty otherwise.
+  std::string notAsync;
   unsigned group = 0;
 };
 
@@ -261,11 +275,12 @@ public:
               tt::ModuleAxisInfoAnalysis &axisInfo,
               LoopSharedMemory sharedUse = {},
               int64_t limitBytes = 0, bool hasTMA = false,
-              bool staged = false, bool targetHasTMA = false)
+              bool staged = false, bool targetHasTMA = false,
+              bool directToLDS = false)
       : loop(loop), body(loop.getBody()), slotsOption(slotsOption),
         axisInfo(axisInfo), sharedUse(std::move(sharedUse)),
         limitBytes(limitBytes), hasTMA(hasTMA), staged(staged),
-        targetHasTMA(targetHasTMA) {}
+        targetHasTMA(targetHasTMA), directToLDS(directToLDS) {}
 
   /// Lowers what it can; returns the remark. `error` is set when the result
   /// breaks the schedule (a bug of ours: the IR was changed).
@@ -293,6 +308,12 @@ private:
   /// The target lowers descriptor loads through TMA (sm90+), whether or not
   /// we make TMA copies (`hasTMA`).
   bool targetHasTMA;
+  /// HIP async copies (gfx950 direct-to-LDS loads): a tt.load that cannot be
+  /// one, or only a narrower than 16-byte one per lane (global_load_lds_dword
+  /// instead of _dwordx4: more instructions for the same tile), is
+  /// register-staged instead of left synchronous, as Triton's AMD pipeliner
+  /// does.
+  bool directToLDS;
 };
 
 /// Keeps the buffers within the target's shared memory: slots the kernel
@@ -460,6 +481,12 @@ std::optional<Candidate> LoopBuffers::analyze(Operation *op, bool staged,
   }
   if (!enc) {
     why = "no shared encoding for its consumers";
+    return std::nullopt;
+  }
+  if (!staged && directToLDS && tt::getCopyVecBytes(resTy, enc) < 16) {
+    why = "direct-to-LDS copies of " +
+          std::to_string(tt::getCopyVecBytes(resTy, enc)) +
+          " bytes per lane (the shared layout's vector), not 16";
     return std::nullopt;
   }
   if (!staged && tt::getCopyVecBytes(resTy, enc) < 4) {
@@ -837,6 +864,17 @@ std::string LoopBuffers::run(bool &error) {
         cands.push_back(*c);
         continue;
       }
+      std::string whyStaged;
+      if (directToLDS) {
+        if (std::optional<Candidate> c =
+                analyze(&op, /*stagedCopy=*/true, whyStaged)) {
+          c->notAsync = why;
+          cands.push_back(*c);
+          continue;
+        }
+        if (why != whyStaged)
+          why = "async copy: " + why + "; register-staged: " + whyStaged;
+      }
     } else {
       continue;
     }
@@ -881,10 +919,11 @@ std::string LoopBuffers::run(bool &error) {
            std::to_string(c.loadStage) + " -> " + std::to_string(c.useStage) +
            (c.staged ? (c.alloc ? " (register-staged: local_store, read in "
                                   "shared memory)"
-                                : " (register-staged: local_store, local_load)")
+                                : " (register-staged: local_store, local_load)") +
+                  (c.notAsync.empty() ? "" : " [not async: " + c.notAsync + "]")
             : c.tma  ? " (TMA + mbarrier, read in shared memory)"
-            : c.alloc ? " (read in shared memory)"
-                      : " (local_load)");
+            : c.alloc ? " (async copy, read in shared memory)"
+                      : " (async copy, local_load)");
   if (!kept.empty())
     msg += "; kept synchronous: " + kept;
   if (!budget.empty())
@@ -963,7 +1002,11 @@ struct AllocateBuffersPass
     auto target = module->getAttrOfType<StringAttr>("ttg.target");
     bool isCuda = target && target.getValue().starts_with("cuda:");
     bool isHip = target && target.getValue().starts_with("hip:");
-    bool staged = copy == "registers" || (copy == "auto" && isHip);
+    // CDNA4 loads global memory straight into LDS (global_load_lds_dwordx4):
+    // the same ttg.async_copy_global_to_local / commit / wait as cp.async.
+    bool asyncLDS = target && target.getValue() == "hip:gfx950";
+    bool staged =
+        copy == "registers" || (copy == "auto" && isHip && !asyncLDS);
 
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) {
@@ -999,9 +1042,9 @@ struct AllocateBuffersPass
       std::string where = "loop at " + formatLocation(loopLoc);
       std::string msg;
       bool error = false;
-      if (!isCuda && !(isHip && staged)) {
-        msg = (isHip ? "async copies on HIP are not lowered by this pass "
-                       "(use copy=registers or auto)"
+      if (!isCuda && !(isHip && (staged || asyncLDS))) {
+        msg = (isHip ? "async copies on HIP need direct-to-LDS loads "
+                       "(gfx950); use copy=registers or auto"
                      : "not a CUDA or HIP target (" +
                            (target ? target.getValue().str()
                                    : std::string("no target")) +
@@ -1010,7 +1053,7 @@ struct AllocateBuffersPass
       } else {
         LoopBuffers lb(loop, static_cast<int>(stages), *axisInfo,
                        sharedUse.lookup(loop), limitBytes, hasTMA && !staged,
-                       staged, hasTMA);
+                       staged, hasTMA, /*directToLDS=*/isHip && !staged);
         msg = lb.run(error);
         loop = nullptr; // may have been replaced
       }

@@ -226,10 +226,11 @@ public:
   /// of only the anchors Triton's AMD pipeliner expects.
   LoopScheduler(scf::ForOp loop, bool isHip, int defaultStages,
                 tt::ModuleAxisInfoAnalysis &axisInfo, int64_t sharedBudget = 0,
-                bool complete = false)
+                bool complete = false, bool stagedTiles = false)
       : loop(loop), body(loop.getBody()), isHip(isHip),
-        anchorsOnly(isHip && !complete), defaultStages(defaultStages),
-        axisInfo(axisInfo), sharedBudget(sharedBudget) {}
+        stagedTiles(stagedTiles), anchorsOnly(isHip && !complete),
+        defaultStages(defaultStages), axisInfo(axisInfo),
+        sharedBudget(sharedBudget) {}
 
   /// Schedules the loop; returns the remark to emit. `scheduled` tells whether
   /// the IR was changed.
@@ -251,6 +252,8 @@ private:
   scf::ForOp loop;
   Block *body;
   bool isHip;
+  /// Our lowering register-stages the tiles (S - 1 slots for S stages).
+  bool stagedTiles;
   bool anchorsOnly;
   int defaultStages;
   tt::ModuleAxisInfoAnalysis &axisInfo;
@@ -586,10 +589,12 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
       tile += byteSize(entry.first->getResult(0).getType());
     // Default: every load is S - 1 stages from its MMA (S tiles each); the
     // attention schedules keep K and V 2 stages from theirs (3 tiles each).
-    // On HIP the tiles are register-staged: a slot is stored after the
-    // iteration that read it (S - 1 tiles each).
+    // Register-staged tiles (gfx942) need one slot less: a slot is stored
+    // after the iteration that read it (S - 1 tiles each); async copies
+    // (CUDA, gfx950 direct-to-LDS) S.
     auto need = [&](int st) {
-      return kind == Kind::Default ? tile * (isHip ? st - 1 : st) : tile * 3;
+      return kind == Kind::Default ? tile * (stagedTiles ? st - 1 : st)
+                                   : tile * 3;
     };
     if (tile > 0 && need(stages) > sharedBudget) {
       if (kind != Kind::Default) {
@@ -599,7 +604,7 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
         kind = Kind::Default;
         stages = numStages;
       }
-      int fit = static_cast<int>(sharedBudget / tile) + (isHip ? 1 : 0);
+      int fit = static_cast<int>(sharedBudget / tile) + (stagedTiles ? 1 : 0);
       if (need(stages) > sharedBudget) {
         if (fit < 2)
           return "even 2 stages need " + std::to_string(need(2)) +
@@ -737,8 +742,12 @@ struct ScheduleLoopsPass
             });
         budget = std::max<int64_t>(1, limit - live);
       }
+      // Our HIP lowering register-stages the tiles on gfx942 and copies
+      // them straight into LDS on gfx950 (autopipe-allocate-buffers,
+      // copy=auto).
+      bool stagedTiles = isHip && target.getValue() != "hip:gfx950";
       LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages),
-                              axisInfo, budget, complete);
+                              axisInfo, budget, complete, stagedTiles);
       bool scheduled = false, error = false;
       std::string msg = scheduler.run(*kind, scheduled, error);
       std::string where = "loop at " + formatLocation(loop.getLoc());

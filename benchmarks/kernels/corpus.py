@@ -182,7 +182,7 @@ def corpus() -> list[CorpusEntry]:
     entries = [
         gemm_entry("fp16", DEEP_GEMM, even_mn=False, even_k=False, aligned=False),
         gemm_entry("bf16", SMALL_GEMM, even_mn=False, even_k=True, targets=CUDA_TARGETS),
-        gemm_entry("bf16", BENCH_GEMM, even_mn=True, even_k=True, targets=("cuda:80", "cuda:90", "hip:gfx942")),
+        gemm_entry("bf16", BENCH_GEMM, even_mn=True, even_k=True, targets=ALL_TARGETS),
         gemm_entry("fp16", SMALL_GEMM, even_mn=True, even_k=False, targets=CUDA_TARGETS),
         gemm_desc_entry("fp16", BENCH_GEMM_DESC),
         gemm_desc_entry("bf16", DEEP_GEMM, targets=("cuda:80", "cuda:90", "hip:gfx942")),

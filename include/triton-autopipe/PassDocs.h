@@ -121,10 +121,13 @@ inline constexpr PassOptionDoc allocateBuffersOptions[] = {
      "Also write those lines as text: '-' for stderr, or a file path "
      "(appended to)."},
     {"copy", "string", "auto",
-     "How a slot is filled: 'async' (cp.async / TMA, CUDA), 'registers' "
+     "How a slot is filled: 'async' (cp.async / TMA on CUDA, direct-to-LDS "
+     "loads on gfx950, where a load that cannot be a 16-byte-per-lane copy "
+     "is register-staged), 'registers' "
      "(the load stays and its value is written with ttg.local_store at the "
      "end of the iteration: register-staged, any target, any load incl. "
-     "tensor descriptors), 'auto' (async on CUDA, registers on HIP)."},
+     "tensor descriptors), 'auto' (async on CUDA and gfx950, registers on "
+     "gfx942)."},
 };
 
 inline constexpr PassRecord allocateBuffers = {
@@ -132,8 +135,9 @@ inline constexpr PassRecord allocateBuffers = {
     "Lower the pipelined loads of every scheduled scf.for into multi-slot "
     "shared-memory (LDS) circular buffers: on CUDA filled by async copies "
     "(cp.async for tt.load; TMA + one mbarrier per slot for sm90 "
-    "tt.descriptor_load), on HIP (gfx942/gfx950) register-staged with "
-    "ttg.local_store; loop-carried insert/extract slot indices (and "
+    "tt.descriptor_load), on gfx950 by direct-to-LDS async copies, on "
+    "gfx942 (and for loads that cannot be async copies on gfx950) "
+    "register-staged with ttg.local_store; loop-carried insert/extract slot indices (and "
     "mbarrier phase), in the schedule's stages, within the shared-memory "
     "budget (replaces the load lowering of Triton's tritongpu-pipeline and "
     "of the AMD stream pipeliner)",

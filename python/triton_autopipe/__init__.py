@@ -15,10 +15,10 @@ Environment: ``TRITON_AUTOPIPE=1`` enables at start-up,
 ``TRITON_AUTOPIPE_EXPLAIN=1`` prints every loop's schedule to stderr,
 ``TRITON_AUTOPIPE_SCHEDULE=auto|default|attention-a|attention-b|triton``
 picks the loop schedule,
-``TRITON_AUTOPIPE_BUFFERS=autopipe|registers|triton`` picks who lowers the
-loads into shared-memory circular buffers (default ``autopipe``: ours, async
-copies on CUDA, register-staged on HIP; ``registers``: register-staged on
-CUDA too),
+``TRITON_AUTOPIPE_BUFFERS=autopipe|registers|async|triton`` picks who lowers
+the loads into shared-memory circular buffers (default ``autopipe``: ours,
+async copies on CUDA and gfx950 (direct-to-LDS), register-staged on gfx942;
+``registers``: register-staged everywhere; ``async``: async copies only),
 ``TRITON_AUTOPIPE_EXPAND=autopipe|triton`` picks who expands the pipelined
 loops and places the async-wgmma waits (default ``autopipe``; ``triton``:
 Triton's ``tritongpu-pipeline`` / AMD stream pipeliner),
@@ -53,7 +53,8 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     ``default``, ``attention-a``, ``attention-b`` or ``triton`` (Triton's own
     scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``); ``buffers`` is
     ``autopipe`` (default: our circular-buffer load lowering), ``registers``
-    (ours, register-staged on every target) or ``triton`` (Triton's; default:
+    (ours, register-staged on every target), ``async`` (ours, async copies
+    only) or ``triton`` (Triton's; default:
     ``TRITON_AUTOPIPE_BUFFERS``); ``expand`` is
     ``autopipe`` (default: our loop expansion and async-wgmma waits) or
     ``triton`` (Triton's ``tritongpu-pipeline``; default:

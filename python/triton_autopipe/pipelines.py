@@ -38,7 +38,7 @@ SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")
 #: expansion lowers what it leaves with Triton's load lowering), ``registers``
 #: (register-staged buffers on CUDA too: the form HIP gets, for testing it on
 #: an NVIDIA GPU) or ``triton`` (Triton's load lowering for all).
-BUFFERS = ("triton", "autopipe", "registers")
+BUFFERS = ("triton", "autopipe", "registers", "async")
 
 #: Values of ``Settings.expand`` / ``TRITON_AUTOPIPE_EXPAND``: who expands the
 #: scheduled loops (prologue + kernel) and places the async-wgmma waits:
@@ -107,8 +107,8 @@ def _allocate_buffers(settings: Settings) -> Step:
     """Our load lowering (circular buffers + async copies) before Triton's
     pipeliner expands the loop."""
     opts: dict[str, object] = {"remarks": False}
-    if settings.buffers == "registers":
-        opts["copy"] = "registers"
+    if settings.buffers in ("registers", "async"):
+        opts["copy"] = settings.buffers
     if settings.explain:
         opts["output"] = "-"
     return Step("allocate_buffers", lambda pm, dump: plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, opts))

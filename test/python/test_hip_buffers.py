@@ -1,10 +1,13 @@
 """Our load lowering on AMD (gfx942, gfx950), on the CPU: with autopipe on, the
 AMD stream pipeliner (``amd.passes.ttgpuir.add_pipeline``) is no longer called;
 ``autopipe-schedule-loops`` (complete schedule), ``autopipe-allocate-buffers``
-(register-staged LDS circular buffers) and ``autopipe-expand-loops`` pipeline
-the loop, and the kernel still compiles to an hsaco with MFMA and fits the
-target's LDS. ``buffers="triton"`` hands the loop back to Triton's pipeliner."""
+(LDS circular buffers: register-staged on gfx942, direct-to-LDS async copies on
+gfx950 where a load allows 16 bytes a lane) and ``autopipe-expand-loops``
+pipeline the loop, and the kernel still compiles to an hsaco with MFMA and fits
+the target's LDS. ``buffers="triton"`` hands the loop back to Triton's pipeliner."""
 from __future__ import annotations
+
+import re
 
 import pytest
 import triton
@@ -39,16 +42,27 @@ def test_ours_replaces_amd_pipeliner(entry, target, amd_pipeliner_calls, capfd):
     kernel = _compile(entry, target)
     err = capfd.readouterr().err
     assert amd_pipeliner_calls == []
-    assert "(register-staged: local_store" in err, err
     assert f"autopipe-expand-loops: loop at" in err and "expanded into" in err, err
     ttgir = kernel.asm["ttgir"]
     loop = ttgir[ttgir.index("scf.for"):]
-    # Loads stay loads; each iteration writes the tile of a later one into LDS
-    # and reads its own from a slot.
-    assert loop.count("ttg.local_store") >= 2 * entry.loops, loop
+    stores, copies = loop.count("ttg.local_store"), loop.count("ttg.async_copy_global_to_local")
+    # Each iteration writes the tile of a later one into LDS (a register-staged
+    # store or an async copy) and reads its own from a slot.
+    assert stores + copies >= 2 * entry.loops, loop
     assert "ttg.memdesc_index" in loop and "ttg.local_load" in loop
-    assert "ttg.async_copy_global_to_local" not in ttgir
-    assert "v_mfma" in kernel.asm["amdgcn"]
+    amdgcn = kernel.asm["amdgcn"]
+    if target == "hip:gfx942":  # no 16-byte direct-to-LDS load: register-staged
+        assert "(register-staged: local_store" in err, err
+        assert copies == 0 and "ttg.async_copy_global_to_local" not in ttgir
+    elif entry.pipelinable:  # gfx950, 16-byte aligned rows: direct-to-LDS
+        assert "(async copy, local_load)" in err, err
+        assert copies >= entry.loops, loop
+        widths = set(re.findall(r"global_load_lds_(\w+)", amdgcn))
+        assert widths == {"dwordx4"}, widths
+    else:  # gfx950, unaligned rows: no async copy possible, register-staged
+        assert copies == 0 and stores >= 2 * entry.loops, loop
+        assert "[not async: " in err, err
+    assert "v_mfma" in amdgcn
     assert len(kernel.asm["hsaco"]) > 0
     assert kernel.metadata.shared <= LDS[target], kernel.metadata.shared
 

@@ -30,7 +30,8 @@
 // TWICE-IR-NOT:     = ttg.local_alloc : ()
 
 // gfx942 with the anchors-only schedule (the form Triton's AMD stream
-// pipeliner takes): left to it. With copy=async: not ours on HIP.
+// pipeliner takes): left to it. With copy=async on gfx942 (no 16-byte
+// direct-to-LDS load there): left as is, with the reason.
 // RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=HIP
@@ -38,7 +39,7 @@
 // RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false complete=true},autopipe-allocate-buffers{copy=async})' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=HIPASYNC
-// HIPASYNC: remark: autopipe-allocate-buffers: loop at {{.*}}: async copies on HIP are not lowered by this pass (use copy=registers or auto); left as is
+// HIPASYNC: remark: autopipe-allocate-buffers: loop at {{.*}}: async copies on HIP need direct-to-LDS loads (gfx950); use copy=registers or auto; left as is
 
 // The text report.
 // RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
@@ -53,7 +54,7 @@
 // RUN: sed 's/%61 = ttg.local_alloc %60 :/%61 = ttg.local_alloc %60 {autopipe.stage = 1 : i32} :/' %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o %t.late 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=LATE
-// LATE: load at <stdin>:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, {{.*}}stage 0 -> 1 (read in shared memory)
+// LATE: load at <stdin>:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, {{.*}}stage 0 -> 1 (async copy, read in shared memory)
 // RUN: FileCheck %s --check-prefix=LATE-IR < %t.late
 // LATE-IR: ttg.async_wait {{.*}}loop.stage = 1 : i32, num = 0 : i32}
 // LATE-IR-NEXT: ttg.memdesc_index {{.*}}loop.stage = 1 : i32} : !ttg.memdesc<3x128x64xf16
