@@ -91,9 +91,15 @@
 // register consumer such as mma.sync) are register-staged (below) on every
 // target.
 //
+// A scheduled tt.load that cannot become an async copy (rows not 4-byte
+// aligned, a non-zero `other` read in shared memory, ...) is register-staged
+// instead, on every target (`[not async: <why>]` in the remark); with
+// autopipe-schedule-loops' `staged-loads` such loads get a stage of their own
+// on CUDA too, where Triton leaves them synchronous.
+//
 // Not lowered, with a remark naming the loop and the reason (the load stays as
-// it was, for Triton's pipeliner): descriptor gathers, loads that
-// cannot become cp.async, loads whose consumers are in the same stage, leave
+// it was, for Triton's pipeliner): descriptor gathers, loads whose consumers
+// are in the same stage, leave
 // the iteration, sit in nested regions or span several stages/clusters, a
 // local_alloc consumer with a non-zero `other`, loads not feeding an MMA.
 // Loops without a complete schedule, or already holding async copies or
@@ -308,11 +314,12 @@ private:
   /// The target lowers descriptor loads through TMA (sm90+), whether or not
   /// we make TMA copies (`hasTMA`).
   bool targetHasTMA;
-  /// HIP async copies (gfx950 direct-to-LDS loads): a tt.load that cannot be
-  /// one, or only a narrower than 16-byte one per lane (global_load_lds_dword
-  /// instead of _dwordx4: more instructions for the same tile), is
-  /// register-staged instead of left synchronous, as Triton's AMD pipeliner
-  /// does.
+  /// HIP async copies (gfx950 direct-to-LDS loads): a copy narrower than 16
+  /// bytes per lane (global_load_lds_dword instead of _dwordx4: more
+  /// instructions for the same tile) is not made; the load is register-staged
+  /// instead (as every pipelined tt.load that cannot be an async copy is, on
+  /// any target; Triton's AMD pipeliner does the same, its CUDA one leaves
+  /// such loads synchronous).
   bool directToLDS;
 };
 
@@ -864,8 +871,10 @@ std::string LoopBuffers::run(bool &error) {
         cands.push_back(*c);
         continue;
       }
+      // Register-staged instead (any target): the load is pipelined anyway,
+      // its tile held in registers only within the iteration.
       std::string whyStaged;
-      if (directToLDS) {
+      {
         if (std::optional<Candidate> c =
                 analyze(&op, /*stagedCopy=*/true, whyStaged)) {
           c->notAsync = why;

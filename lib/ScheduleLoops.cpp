@@ -69,7 +69,11 @@
 //                                why, or why the loop was left as is;
 //   output     (string, "")      also write those lines to "-" (stderr) or a
 //                                file (appended);
-//   complete   (bool, false)     HIP: schedule every op (see above).
+//   complete   (bool, false)     HIP: schedule every op (see above);
+//   staged-loads (bool, false)   CUDA: also give latency to tensor loads that
+//                                cannot become cp.async (our
+//                                autopipe-allocate-buffers register-stages
+//                                them; Triton leaves them synchronous).
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/PassDocs.h"
@@ -226,9 +230,11 @@ public:
   /// of only the anchors Triton's AMD pipeliner expects.
   LoopScheduler(scf::ForOp loop, bool isHip, int defaultStages,
                 tt::ModuleAxisInfoAnalysis &axisInfo, int64_t sharedBudget = 0,
-                bool complete = false, bool stagedTiles = false)
+                bool complete = false, bool stagedTiles = false,
+                bool stagedLoads = false)
       : loop(loop), body(loop.getBody()), isHip(isHip),
-        stagedTiles(stagedTiles), anchorsOnly(isHip && !complete),
+        stagedTiles(stagedTiles), stagedLoads(stagedLoads),
+        anchorsOnly(isHip && !complete),
         defaultStages(defaultStages), axisInfo(axisInfo),
         sharedBudget(sharedBudget) {}
 
@@ -254,6 +260,9 @@ private:
   bool isHip;
   /// Our lowering register-stages the tiles (S - 1 slots for S stages).
   bool stagedTiles;
+  /// CUDA: tensor loads that cannot be cp.async are pipelined too (our
+  /// lowering register-stages them).
+  bool stagedLoads;
   bool anchorsOnly;
   int defaultStages;
   tt::ModuleAxisInfoAnalysis &axisInfo;
@@ -264,7 +273,8 @@ bool LoopScheduler::canPipelineLoad(Operation *op) {
   if (isHip)
     return true;
   if (auto load = dyn_cast<tt::LoadOp>(op))
-    return tt::canBeConvertedToAsyncLoad(load, axisInfo);
+    return tt::canBeConvertedToAsyncLoad(load, axisInfo) ||
+           (stagedLoads && isa<RankedTensorType>(load.getPtr().getType()));
   return tt::canPipelineTMALoad(op);
 }
 
@@ -419,8 +429,17 @@ void LoopScheduler::buildDefault(tt::CoarseSchedule &s, const LoopAnalysis &a,
     mmaCluster = s.clusters.newAtBack();
     loadCluster = s.clusters.newAtBack();
   }
+  // CUDA loads that cannot be async copies (`staged-loads`) are register-
+  // staged: issued first in the body, like on HIP, so their latency overlaps
+  // the MMA before their value is stored into the slot at the end.
+  std::optional<tt::CoarseSchedule::Cluster> stagedCluster;
   for (auto &[load, use] : a.loads) {
-    s.insert(load, 0, loadCluster);
+    auto tload = dyn_cast<tt::LoadOp>(load);
+    bool staged = !isHip && tload &&
+                  !tt::canBeConvertedToAsyncLoad(tload, axisInfo);
+    if (staged && !stagedCluster)
+      stagedCluster = s.clusters.newAtFront();
+    s.insert(load, 0, staged ? *stagedCluster : loadCluster);
     s.insertIfAbsent(use.first, S - 1, mmaCluster);
   }
 }
@@ -694,6 +713,10 @@ struct ScheduleLoopsPass
       *this, docs::scheduleLoops.options[4].name,
       llvm::cl::desc(docs::scheduleLoops.options[4].description),
       llvm::cl::init(false)};
+  Option<bool> stagedLoads{
+      *this, docs::scheduleLoops.options[5].name,
+      llvm::cl::desc(docs::scheduleLoops.options[5].description),
+      llvm::cl::init(false)};
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -747,7 +770,8 @@ struct ScheduleLoopsPass
       // copy=auto).
       bool stagedTiles = isHip && target.getValue() != "hip:gfx950";
       LoopScheduler scheduler(loop, isHip, static_cast<int>(numStages),
-                              axisInfo, budget, complete, stagedTiles);
+                              axisInfo, budget, complete, stagedTiles,
+                              stagedLoads);
       bool scheduled = false, error = false;
       std::string msg = scheduler.run(*kind, scheduled, error);
       std::string where = "loop at " + formatLocation(loop.getLoc());

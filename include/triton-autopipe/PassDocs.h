@@ -56,6 +56,11 @@ inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
      "first in the body, for register-staged LDS buffers) instead of only "
      "loads and MMAs (the form Triton's AMD stream pipeliner expects). CUDA "
      "schedules are always complete."},
+    {"staged-loads", "bool", "false",
+     "On CUDA, also pipeline loads feeding an MMA that cannot become "
+     "cp.async copies (rows not 4-byte aligned, ...): set when "
+     "autopipe-allocate-buffers lowers the loads, which register-stages "
+     "them (Triton leaves them synchronous)."},
 };
 
 inline constexpr PassRecord scheduleLoops = {

@@ -87,10 +87,14 @@ class Step:
 
 def _schedule_loops(settings: Settings, num_stages: int, complete: bool = False) -> Step:
     """Our scheduler in place of Triton's assign-latencies + schedule-loops
-    (``complete``: on HIP, schedule every op, for our own lowering)."""
+    (``complete``: on HIP, schedule every op, for our own lowering). Where our
+    passes lower and expand the loop, loads that cannot be async copies are
+    pipelined too (register-staged by ``autopipe-allocate-buffers``)."""
     opts: dict[str, object] = {"num-stages": num_stages, "schedule": settings.schedule, "remarks": False}
     if complete:
         opts["complete"] = True
+    if settings.buffers != "triton" and settings.expand == "autopipe":
+        opts["staged-loads"] = True
     if settings.explain:
         opts["output"] = "-"
     return Step("schedule_loops", lambda pm, dump: plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, opts))

@@ -96,6 +96,10 @@ GEMM_CASES = [
     pytest.param(128, 128, 32, SMALL_GEMM, id="trip1-lt-stages3"),
     pytest.param(256, 256, 128, DEEP_GEMM, id="trip2-lt-stages4"),
     pytest.param(300, 200, 100, DEEP_GEMM, id="trip2-ragged-lt-stages4"),
+    # A's rows (K = 300) are not 16-byte aligned: no cp.async, register-staged
+    # by autopipe; B's (N = 384) are: cp.async / direct copies. Both in one loop.
+    pytest.param(256, 384, 300, DEEP_GEMM, id="mixed-staged-A-async-B"),
+    pytest.param(512, 512, 300, BENCH_GEMM, id="mixed-bench"),
 ]
 
 

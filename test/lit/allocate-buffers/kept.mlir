@@ -1,17 +1,21 @@
-// Loads of real GEMMs that autopipe-allocate-buffers keeps synchronous, with
-// the reason; the other load of the loop is still lowered.
+// Loads of real GEMMs that autopipe-allocate-buffers cannot make async
+// copies or keeps synchronous, with the reason; the other load of the loop is
+// still lowered.
 
 // sm90: a non-zero `other` with a local_alloc consumer (wgmma reads shared
-// memory, where cp.async leaves zeros for masked elements).
+// memory, where cp.async would leave zeros for masked elements): not an async
+// copy, so that load is register-staged (the load keeps its `other`; its value
+// is stored into the slot at the end of the iteration), the other one is still
+// a cp.async -- both forms in one loop.
 // RUN: sed 's/%cst_0 = arith.constant dense<0.000000e+00> : tensor<128x64xf16/%cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16/' %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=OTHER
 // RUN: FileCheck %s --check-prefix=OTHER-IR < %t
-// OTHER: remark: autopipe-allocate-buffers: loop at <stdin>:57:13: 1 load(s) in circular buffers: load at <stdin>:68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16{{.*}}; kept synchronous: load at <stdin>:63:13 (non-zero 'other' with a local_alloc consumer (cp.async zero-fills masked elements))
-// OTHER-IR:      tt.load %arg11, %{{.*}}, %cst_0 {loop.cluster = 2 : i32, loop.stage = 0 : i32}
-// OTHER-IR-NEXT: ttg.local_alloc %{{.*}} {loop.cluster = 0 : i32, loop.stage = 2 : i32} : (tensor<128x64xf16, #blocked>)
+// OTHER: remark: autopipe-allocate-buffers: loop at <stdin>:57:13: 2 load(s) in circular buffers: load at <stdin>:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16{{.*}}stage 0 -> 2 (register-staged: local_store, read in shared memory) [not async: non-zero 'other' with a local_alloc consumer (cp.async zero-fills masked elements)]; load at <stdin>:68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16{{.*}}stage 0 -> 2 (async copy, read in shared memory)
+// OTHER-IR:      %[[V:.+]] = tt.load %arg11, %{{.*}}, %cst_0 {loop.cluster = 2 : i32, loop.stage = 0 : i32}
 // OTHER-IR:      ttg.async_copy_global_to_local %arg12
-// OTHER-IR:      autopipe.buffers = 1 : i32
+// OTHER-IR:      ttg.local_store %[[V]], %{{.*}} {loop.cluster = 3 : i32, loop.stage = 0 : i32}
+// OTHER-IR:      autopipe.buffers = 2 : i32
 
 // A local_alloc pinned into the load's stage: its consumer runs in the same
 // stage, nothing to buffer.
