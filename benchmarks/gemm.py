@@ -10,6 +10,11 @@ Run on a GPU::
 
     python -m benchmarks.gemm            # 2048^3, 4096^3, 8192^3 x fp16, bf16
     python -m benchmarks.gemm --quick    # 4096^3 fp16 only
+    python -m benchmarks.gemm --unaligned-only   # rows not 16-byte aligned (no cp.async/TMA)
+
+``--unaligned`` adds (M, N, K) = (4096, 4096, 4095) (A's rows unaligned, B's
+aligned) and (4095, 4095, 4095) (both unaligned), fp16, ``tl.load`` kernel only:
+Triton leaves such loads synchronous, autopipe register-stages them.
 """
 from __future__ import annotations
 
@@ -39,6 +44,9 @@ def _triton_variant(name: str, launch: Callable[..., Any], cfg: GemmConfig, p: P
     return Variant(kernel, p, lambda: (out, launch(a, b, out, c)), flops, out=out)
 
 
+UNALIGNED_PROBLEMS = ((4096, 4096, 4095), (4095, 4095, 4095))
+
+
 def gemm_variants(a: Any, b: Any, out: Any, pipelines: list[Pipeline]) -> list[Variant]:
     """All variants of ``out = a @ b``: Triton kernels x pipelines, then cuBLAS."""
     import torch
@@ -47,7 +55,8 @@ def gemm_variants(a: Any, b: Any, out: Any, pipelines: list[Pipeline]) -> list[V
     N = b.shape[1]
     flops = 2.0 * M * N * K
     kernels: list[tuple[str, Callable[..., Any], GemmConfig]] = [("tl.load", launch_gemm, BENCH_GEMM)]
-    if torch.cuda.get_device_capability() >= (9, 0):
+    aligned = all(x * a.element_size() % 16 == 0 for x in (K, N))
+    if torch.cuda.get_device_capability() >= (9, 0) and aligned:
         kernels.append(("tensor-desc", launch_gemm_desc, BENCH_GEMM_DESC))
     variants = [_triton_variant(n, fn, cfg, p, a, b, out, flops) for n, fn, cfg in kernels for p in pipelines]
     variants.append(Variant("cuBLAS", None, lambda: (torch.matmul(a, b, out=out), None), flops, library="cuBLAS",
@@ -63,27 +72,33 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
     pipelines = pipelines_for(args)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
     dtypes = QUICK_DTYPES if args.quick else FULL_DTYPES
+    problems = [(dtype, (n, n, n)) for dtype in dtypes for n in sizes]
+    if getattr(args, "unaligned_only", False):
+        problems = []
+    if getattr(args, "unaligned", False) or getattr(args, "unaligned_only", False):
+        problems += [("fp16", mnk) for mnk in UNALIGNED_PROBLEMS]
     rows: list[Row] = []
-    for dtype in dtypes:
+    for dtype, (M, N, K) in problems:
         dt = {"fp16": torch.float16, "bf16": torch.bfloat16}[dtype]
-        for n in sizes:
-            problem = f"{n}³ {dtype}"
-            log(f"gemm {problem}")
-            torch.manual_seed(n)
-            a = (torch.randn(n, n, device="cuda") * n**-0.25).to(dt)
-            b = (torch.randn(n, n, device="cuda") * n**-0.25).to(dt)
-            out = torch.empty(n, n, device="cuda", dtype=dt)
-            ref = torch.matmul(a.float(), b.float())
-            rows += measure_problem("gemm", problem, gemm_variants(a, b, out, pipelines), ref, RTOL[dtype],
-                                    rep_ms(args), rounds=args.rounds, log=log)
-            del a, b, out, ref
-            torch.cuda.empty_cache()
+        problem = f"{M}³ {dtype}" if M == N == K else f"{M}x{N}x{K} {dtype}"
+        log(f"gemm {problem}")
+        torch.manual_seed(K)
+        a = (torch.randn(M, K, device="cuda") * K**-0.25).to(dt)
+        b = (torch.randn(K, N, device="cuda") * K**-0.25).to(dt)
+        out = torch.empty(M, N, device="cuda", dtype=dt)
+        ref = torch.matmul(a.float(), b.float())
+        rows += measure_problem("gemm", problem, gemm_variants(a, b, out, pipelines), ref, RTOL[dtype],
+                                rep_ms(args), rounds=args.rounds, log=log)
+        del a, b, out, ref
+        torch.cuda.empty_cache()
     return rows, run_meta(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.gemm", description=__doc__.splitlines()[0])
     add_common_args(parser)
+    parser.add_argument("--unaligned", action="store_true", help="also GEMMs whose rows are not 16-byte aligned")
+    parser.add_argument("--unaligned-only", action="store_true", help="only those")
     args = parser.parse_args(argv)
     rows, meta = run(args)
     paths = write_all(rows, meta, args.out, "gemm", "GEMM TFLOPS")
