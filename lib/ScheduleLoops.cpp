@@ -44,9 +44,11 @@
 //                causal diagonal loop) gets default instead, with the reason.
 //   auto         default, also for attention-like loops: measured on H100
 //                with autopipe-expand-loops (8 rounds, paired ratios to
-//                Triton's default; benchmarks/RESULTS.md) default is 1.00-1.05x,
-//                attention-a 0.74-1.03x (never ahead of default), attention-b
-//                0.78-0.92x (more registers than these kernels have).
+//                Triton's default, pointer and tensor-descriptor kernels, two
+//                sessions; benchmarks/RESULTS.md) default is 0.97-1.06x,
+//                attention-a 0.74-1.06x, attention-b 0.75-1.05x: neither is
+//                ahead of default by more than the run-to-run spread, and
+//                both lose badly where their extra registers cost occupancy.
 //                The remark says which and why.
 // On HIP only anchor ops (loads, MMAs) are scheduled, the form Triton's AMD
 // pipeliner expects (it places their dependencies itself), unless `complete`
@@ -381,15 +383,18 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
       return Kind::Default;
     }
     // Measured on H100 with our expansion, 8 rounds, median of per-round
-    // ratios to Triton's default (benchmarks/RESULTS.md, session 3): default
-    // 1.05 / 1.01 / 1.00 / 1.00 on (8,16,8192,128) full / causal and
-    // (4,32,4096,64) full / causal, attention-a 1.03 / 0.96 / 0.98 / 0.74,
-    // attention-b 0.78-0.92 (registers): A never beats default, so default;
-    // the remark adds what would hold A back anyway (synchronous MMAs,
-    // masked scores).
-    why = "auto: attention-like; default, which measured at least as fast as "
-          "attention-a on every attention kernel (H100: default 1.00-1.05x of "
-          "Triton's, attention-a 0.74-1.03x, attention-b 0.78-0.92x)";
+    // ratios to Triton's default (benchmarks/RESULTS.md), on (8,16,8192,128)
+    // full / causal and (4,32,4096,64) full / causal. Pointer kernel:
+    // default 1.05 / 1.01 / 1.00 / 1.00 and 1.03 / 0.97 / 1.00 / 1.01 (two
+    // sessions), attention-a 1.03 / 0.96 / 0.98 / 0.74 and 1.06 / 0.91 /
+    // 1.02 / 0.75, attention-b 0.78-0.92 (spills at d128). Descriptor (TMA)
+    // kernel: default 1.06 / 1.06 / 1.04 / 1.04, attention-a 1.05 / 1.03 /
+    // 0.96 / 1.01, attention-b 1.05 / 1.03 / 0.96 / 0.75. No attention
+    // schedule is reliably ahead of default, so default; the remark adds
+    // what would hold A back anyway (synchronous MMAs, masked scores).
+    why = "auto: attention-like; default, the most robust on the measured "
+          "attention kernels (H100, pointer and TMA forms: default 0.97-1.06x "
+          "of Triton's, attention-a 0.74-1.06x, attention-b 0.75-1.05x)";
     if (!a.asyncMMA)
       why += "; its MMAs are synchronous here, so no MMA/softmax overlap";
     else if (a.maskedScores)

@@ -42,8 +42,10 @@ inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
      "tt.num_stages attribute overrides it. On CUDA it is lowered, with a "
      "remark, when the buffers would not fit in shared memory."},
     {"schedule", "string", "auto",
-     "default | attention-a | attention-b | auto (default: measured at least "
-     "as fast as the attention schedules on every attention kernel)."},
+     "default | attention-a | attention-b | auto (default: the attention "
+     "schedules were not reliably ahead of it on any measured attention "
+     "kernel). attention-a/b fall back to default on a loop known to run "
+     "fewer than their 4 stages."},
     {"remarks", "bool", "true",
      "Emit one remark per loop: the schedule chosen and why, or why the loop "
      "was left as is."},

@@ -90,14 +90,14 @@ def test_attention_schedule_on_hip_falls_back_to_default(target, capfd):
 
 
 def test_auto_explains_its_choice_on_attention(capfd):
-    """auto keeps default on attention (measured at least as fast as the
-    attention schedules) and says why; on causal head dim 128 the diagonal
+    """auto keeps default on attention (the attention schedules were not
+    reliably ahead of it) and says why; on causal head dim 128 the diagonal
     loop's remark also says its scores are masked."""
     ta.enable(schedule="auto", explain=True)
     kernel = _compile(_attention(False), "cuda:90", num_stages=4)
     err = capfd.readouterr().err
     assert "default schedule, 4 stages" in err
-    assert "auto: attention-like; default, which measured at least as fast as attention-a" in err
+    assert "auto: attention-like; default, the most robust on the measured attention kernels" in err
     assert SCHEDULE_ATTR.findall(kernel.asm["ttgir"]) == ["default"]
     kernel = _compile(_attention(True, head_dim=128), "cuda:90")
     err = capfd.readouterr().err
