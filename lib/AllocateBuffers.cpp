@@ -100,8 +100,8 @@
 // Not lowered, with a remark naming the loop and the reason (the load stays as
 // it was, for Triton's pipeliner): descriptor gathers, loads whose consumers
 // are in the same stage, leave
-// the iteration, sit in nested regions or span several stages/clusters, a
-// local_alloc consumer with a non-zero `other`, loads not feeding an MMA.
+// the iteration, sit in nested regions or span several stages/clusters, loads
+// not feeding an MMA.
 // Loops without a complete schedule, or already holding async copies or
 // shared-memory stores, and modules of other targets (or gfx942 with
 // copy=async) are left as they are (remark).
@@ -183,8 +183,8 @@ struct Candidate {
   ttg::MemDescType bufferType;
   int numSlots = 0;
   int minSlots = 0; ///< what the schedule needs (numSlots may add the option's)
-  /// Why a register-staged load is not an async copy (HIP async), for the
-  /// remark; empty otherwise.
+  /// Why a register-staged tt.load is not an async copy (copy=async/auto),
+  /// for the remark; empty otherwise.
   std::string notAsync;
   unsigned group = 0;
 };
@@ -874,16 +874,14 @@ std::string LoopBuffers::run(bool &error) {
       // Register-staged instead (any target): the load is pipelined anyway,
       // its tile held in registers only within the iteration.
       std::string whyStaged;
-      {
-        if (std::optional<Candidate> c =
-                analyze(&op, /*stagedCopy=*/true, whyStaged)) {
-          c->notAsync = why;
-          cands.push_back(*c);
-          continue;
-        }
-        if (why != whyStaged)
-          why = "async copy: " + why + "; register-staged: " + whyStaged;
+      if (std::optional<Candidate> c =
+              analyze(&op, /*stagedCopy=*/true, whyStaged)) {
+        c->notAsync = why;
+        cands.push_back(*c);
+        continue;
       }
+      if (why != whyStaged)
+        why = "async copy: " + why + "; register-staged: " + whyStaged;
     } else {
       continue;
     }
