@@ -111,3 +111,38 @@ def test_too_many_stages_still_launch():
     assert ours.metadata.shared <= 232448
     assert "ttg.async_copy_global_to_local" in ours.asm["ttgir"]
     assert "memdesc<7x128x64xf16" in ours.asm["ttgir"]
+
+
+def _mixed_gemm_source():
+    """The corpus tl.load GEMM specialised like a launch with K = 300 (A's rows
+    not 16-byte aligned: no cp.async) and N = 384 (B's rows aligned)."""
+    from triton.compiler import ASTSource
+
+    from benchmarks.kernels.gemm import gemm_kernel
+
+    consts = dict(BLOCK_M=128, BLOCK_N=128, BLOCK_K=64, GROUP_M=8, EVEN_MN=False, EVEN_K=False,
+                  stride_ak=1, stride_bn=1, stride_cn=1)
+    sig = {n: ("constexpr" if n in consts else "*fp16" if n.endswith("_ptr") else "i32") for n in gemm_kernel.arg_names}
+    aligned = ("a_ptr", "b_ptr", "c_ptr", "N", "stride_bk", "stride_cm")
+    attrs = {(i, ): [["tt.divisibility", 16]] for i, n in enumerate(gemm_kernel.arg_names) if n in aligned}
+    return ASTSource(gemm_kernel, sig, consts, attrs)
+
+
+@pytest.mark.parametrize("target", CUDA)
+def test_unaligned_load_is_register_staged_next_to_cp_async(target, capfd):
+    """A load that cannot be a cp.async (Triton leaves it synchronous) is
+    pipelined and register-staged by our passes, in the same loop as the
+    other operand's cp.async; Triton's own pipeline has no local_store."""
+    import triton
+    from triton.backends.compiler import GPUTarget
+
+    gpu = GPUTarget("cuda", int(target.split(":")[1]), 32)
+    opts = {"num_warps": 8, "num_stages": 4}
+    theirs = triton.compile(_mixed_gemm_source(), target=gpu, options=opts).asm["ttgir"]
+    ta.enable(explain=True)
+    ours = triton.compile(_mixed_gemm_source(), target=gpu, options=opts).asm["ttgir"]
+    err = capfd.readouterr().err
+    assert "(register-staged: local_store" in err and "[not async: cannot become a cp.async" in err, err
+    loop = ours[ours.index("scf.for"):]
+    assert "ttg.local_store" in loop and "ttg.async_copy_global_to_local" in loop, loop
+    assert "ttg.local_store" not in theirs[theirs.index("scf.for"):]
