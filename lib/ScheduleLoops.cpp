@@ -625,8 +625,11 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
     int64_t threads =
         32 * static_cast<int64_t>(tt::gpu::lookupNumWarps(loop));
     if (!staged.empty() && bytes / threads > stagedBytes) {
-      for (Operation *load : staged)
+      for (Operation *load : staged) {
         a.loads.remove_if([&](auto &entry) { return entry.first == load; });
+        if (load == a.loadK || load == a.loadV) // no longer attention-like
+          a.loadK = a.loadV = nullptr;
+      }
       a.note = std::to_string(staged.size()) +
                " load(s) that cannot be async copies kept synchronous: " +
                "register-staging them would hold " +
