@@ -6,8 +6,8 @@ lists follow Triton 3.9's ``make_ttgir``, except that the software pipeliner
 is ours: loop scheduling (``autopipe-schedule-loops`` in place of Triton's
 assign-latencies + schedule-loops; ``Settings(schedule="triton")`` keeps
 Triton's), the circular-buffer load lowering (``autopipe-allocate-buffers``:
-async copies on CUDA, register-staged LDS buffers on HIP; ``buffers="triton"``
-skips it) and the loop expansion with async-wgmma waits
+async copies on CUDA and gfx950, register-staged LDS buffers on gfx942;
+``buffers="triton"`` skips it) and the loop expansion with async-wgmma waits
 (``autopipe-expand-loops`` as the ``pipeline`` step; ``expand="triton"`` keeps
 ``tritongpu-pipeline`` on CUDA and the AMD stream pipeliner on HIP), with
 ``autopipe-print-schedule`` in between (the last point where the schedule is
@@ -34,10 +34,12 @@ SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")
 
 #: Values of ``Settings.buffers`` / ``TRITON_AUTOPIPE_BUFFERS``: ``autopipe``
 #: (default: ``autopipe-allocate-buffers`` lowers the loads into circular
-#: buffers -- async copies on CUDA, register-staged on HIP; on CUDA the loop
+#: buffers -- async copies on CUDA and gfx950 (direct-to-LDS), register-staged
+#: on gfx942 and wherever a load cannot be an async copy; on CUDA the loop
 #: expansion lowers what it leaves with Triton's load lowering), ``registers``
-#: (register-staged buffers on CUDA too: the form HIP gets, for testing it on
-#: an NVIDIA GPU) or ``triton`` (Triton's load lowering for all).
+#: (register-staged buffers everywhere: the gfx942 form, also for testing it
+#: on an NVIDIA GPU), ``async`` (async copies only; gfx942 is left unlowered)
+#: or ``triton`` (Triton's load lowering for all).
 BUFFERS = ("triton", "autopipe", "registers", "async")
 
 #: Values of ``Settings.expand`` / ``TRITON_AUTOPIPE_EXPAND``: who expands the
