@@ -261,6 +261,9 @@ public:
 
 private:
   bool canPipelineLoad(Operation *load);
+  /// A CUDA tt.load pipelined only because of `staged-loads` (it cannot be
+  /// a cp.async; our lowering register-stages it).
+  bool registerStaged(Operation *load);
   LoopAnalysis analyze();
   Kind choose(Kind requested, const LoopAnalysis &a, int numStages,
               std::string &why);
@@ -294,6 +297,11 @@ bool LoopScheduler::canPipelineLoad(Operation *op) {
     return tt::canBeConvertedToAsyncLoad(load, axisInfo) ||
            (stagedLoads && isa<RankedTensorType>(load.getPtr().getType()));
   return tt::canPipelineTMALoad(op);
+}
+
+bool LoopScheduler::registerStaged(Operation *op) {
+  auto load = dyn_cast<tt::LoadOp>(op);
+  return !isHip && load && !tt::canBeConvertedToAsyncLoad(load, axisInfo);
 }
 
 LoopAnalysis LoopScheduler::analyze() {
@@ -438,9 +446,10 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
 void LoopScheduler::buildDefault(tt::CoarseSchedule &s, const LoopAnalysis &a,
                                  int S) {
   // Cluster order = order in the pipelined body: MMAs and their operands
-  // first, then the loads for future iterations. On HIP with a complete schedule the loads are issued first (their data
-  // is staged through registers into LDS at the end of the body, so the
-  // global latency overlaps the MMA), as in Triton's AMD stream pipeliner.
+  // first, then the loads for future iterations. On HIP with a complete
+  // schedule the loads are issued first (their data is staged through
+  // registers into LDS at the end of the body, so the global latency overlaps
+  // the MMA), as in Triton's AMD stream pipeliner.
   bool loadsFirst = isHip && !anchorsOnly;
   tt::CoarseSchedule::Cluster loadCluster, mmaCluster;
   if (loadsFirst) {
@@ -455,9 +464,7 @@ void LoopScheduler::buildDefault(tt::CoarseSchedule &s, const LoopAnalysis &a,
   // the MMA before their value is stored into the slot at the end.
   std::optional<tt::CoarseSchedule::Cluster> stagedCluster;
   for (auto &[load, use] : a.loads) {
-    auto tload = dyn_cast<tt::LoadOp>(load);
-    bool staged = !isHip && tload &&
-                  !tt::canBeConvertedToAsyncLoad(tload, axisInfo);
+    bool staged = registerStaged(load);
     if (staged && !stagedCluster)
       stagedCluster = s.clusters.newAtFront();
     s.insert(load, 0, staged ? *stagedCluster : loadCluster);
@@ -613,12 +620,11 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
            ": nothing to pipeline; left as is";
 
   LoopAnalysis a = analyze();
-  if (stagedLoads && !isHip) {
+  if (stagedLoads) {
     SmallVector<Operation *> staged;
     int64_t bytes = 0;
     for (auto &[load, use] : a.loads)
-      if (auto tload = dyn_cast<tt::LoadOp>(load);
-          tload && !tt::canBeConvertedToAsyncLoad(tload, axisInfo)) {
+      if (registerStaged(load)) {
         staged.push_back(load);
         bytes += byteSize(load->getResult(0).getType());
       }
