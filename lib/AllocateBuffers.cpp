@@ -837,6 +837,26 @@ std::string LoopBuffers::run(bool &error) {
   SmallVector<Candidate> cands;
   SmallVector<Group> groups;
   std::string kept;
+  // A load whose async form (`form`: TMA or cp.async) was refused for `why`
+  // is register-staged instead if it can be (its tile then lives in
+  // registers only within the iteration); otherwise `why` gives both
+  // reasons (once when they are the same). `noteWhy`: the remark says why
+  // the staged load is not async.
+  auto stageInstead = [&](Operation &op, StringRef form, std::string &why,
+                          bool noteWhy) {
+    std::string whyStaged;
+    if (std::optional<Candidate> c =
+            analyze(&op, /*stagedCopy=*/true, whyStaged)) {
+      if (noteWhy)
+        c->notAsync = why;
+      cands.push_back(*c);
+      return true;
+    }
+    if (why != whyStaged)
+      why = (form.empty() ? why : form.str() + ": " + why) +
+            "; register-staged: " + whyStaged;
+    return false;
+  };
   for (Operation &op : body->without_terminator()) {
     std::string why;
     std::string where = formatLocation(op.getLoc());
@@ -849,21 +869,16 @@ std::string LoopBuffers::run(bool &error) {
       // TMA where the target has it and the tile is read in shared memory;
       // otherwise (no TMA, or a register consumer such as mma.sync)
       // register-staged.
-      if (hasTMA)
+      if (hasTMA) {
         if (std::optional<Candidate> c = analyzeTMA(dload, why)) {
           cands.push_back(*c);
           continue;
         }
-      std::string whyStaged;
-      if (std::optional<Candidate> c =
-              analyze(&op, /*stagedCopy=*/true, whyStaged)) {
-        cands.push_back(*c);
-        continue;
+      } else {
+        why = "no TMA on this target";
       }
-      if (!hasTMA)
-        why = "no TMA on this target; register-staged: " + whyStaged;
-      else if (why != whyStaged) // the same reason for both is said once
-        why = "TMA: " + why + "; register-staged: " + whyStaged;
+      if (stageInstead(op, hasTMA ? "TMA" : "", why, /*noteWhy=*/false))
+        continue;
     } else if (tt::isTMALoad(&op)) {
       why = "tensor-descriptor gather/other TMA load: not handled";
     } else if (auto load = dyn_cast<tt::LoadOp>(&op)) {
@@ -871,17 +886,8 @@ std::string LoopBuffers::run(bool &error) {
         cands.push_back(*c);
         continue;
       }
-      // Register-staged instead (any target): the load is pipelined anyway,
-      // its tile held in registers only within the iteration.
-      std::string whyStaged;
-      if (std::optional<Candidate> c =
-              analyze(&op, /*stagedCopy=*/true, whyStaged)) {
-        c->notAsync = why;
-        cands.push_back(*c);
+      if (stageInstead(op, "async copy", why, /*noteWhy=*/true))
         continue;
-      }
-      if (why != whyStaged)
-        why = "async copy: " + why + "; register-staged: " + whyStaged;
     } else {
       continue;
     }
