@@ -19,9 +19,9 @@ import argparse
 import sys
 from typing import Any
 
+from .attention import KERNELS as ATTN_KERNELS
 from .harness import Row, Variant, measure_problem
-from .kernels.attention import AttnConfig, attention_flops, launch_attention
-from .kernels.attention_desc import launch_attention_desc
+from .kernels.attention import AttnConfig, attention_flops
 from .kernels.gemm import GemmConfig, launch_gemm
 from .kernels.gemm_desc import launch_gemm_desc
 from .pipelines import TRITON, Pipeline, autopipe_pipelines, parse_variant
@@ -42,15 +42,14 @@ def sweep_attention(pipelines: list[Pipeline], rep: int, kernels: tuple[str, ...
     import torch
     import torch.nn.functional as F
 
-    launchers = {"ptr": ("", launch_attention), "desc": ("desc ", launch_attention_desc)}
     rows: list[Row] = []
     for B, H, N, D in ((8, 16, 8192, 128), (4, 32, 4096, 64)):
         q, k, v = (torch.randn(B, H, N, D, device="cuda", dtype=torch.float16) for _ in range(3))
         out = torch.empty_like(q)
         for causal in causal_flags:
             ref = F.scaled_dot_product_attention(q, k, v, is_causal=causal).float()
-            variants = [Variant(f"{launchers[kn][0]}{c.label()}", p,
-                                lambda c=c, fn=launchers[kn][1]: (out, fn(q, k, v, out, causal, c)),
+            variants = [Variant(f"{ATTN_KERNELS[kn][0]} {c.label()}", p,
+                                lambda c=c, fn=ATTN_KERNELS[kn][1]: (out, fn(q, k, v, out, causal, c)),
                                 attention_flops(B, H, N, D, causal), out=out)
                         for kn in kernels for c in ATTN_CANDIDATES[D] for p in pipelines]
             rows += measure_problem("sweep", f"({B},{H},{N},{D}) {'causal' if causal else 'full'}", variants, ref,
