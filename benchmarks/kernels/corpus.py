@@ -33,6 +33,9 @@ TARGETS: dict[str, GPUTarget] = {
     "hip:gfx942": GPUTarget("hip", "gfx942", 64),
     "hip:gfx950": GPUTarget("hip", "gfx950", 64),
 }
+#: Shared memory (LDS on AMD) per block each target has, in bytes: a kernel
+#: asking more cannot launch.
+SHARED_LIMIT: dict[str, int] = {"cuda:80": 166912, "cuda:90": 232448, "hip:gfx942": 65536, "hip:gfx950": 163840}
 ALL_TARGETS = tuple(TARGETS)
 CUDA_TARGETS = ("cuda:80", "cuda:90")
 HIP_TARGETS = ("hip:gfx942", "hip:gfx950")

@@ -14,7 +14,7 @@ import re
 import pytest
 import triton
 
-from benchmarks.kernels.corpus import TARGETS, CorpusEntry, corpus_cases, gemm_entry, BENCH_GEMM
+from benchmarks.kernels.corpus import SHARED_LIMIT, TARGETS, CorpusEntry, corpus_cases, gemm_entry, BENCH_GEMM
 from benchmarks.pipelines import TRITON, AUTOPIPE, Pipeline, autopipe_import_error, use
 
 
@@ -28,8 +28,6 @@ CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e, t in corpus_cases()]
 # Our register-staged buffers (the HIP form) on CUDA as well.
 REGISTERS = Pipeline("autopipe-registers", autopipe=True, enable_kwargs={"buffers": "registers"})
 CUDA_CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e, t in corpus_cases() if t.startswith("cuda")]
-#: Shared memory (LDS) per block the hardware has, in bytes.
-SHARED_LIMIT = {"cuda:80": 166912, "cuda:90": 232448, "hip:gfx942": 65536, "hip:gfx950": 163840}
 
 
 pytestmark = pytest.mark.usefixtures("always_compile")

@@ -13,13 +13,11 @@ import pytest
 import triton
 
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
-from benchmarks.kernels.corpus import TARGETS, GemmConfig, corpus, gemm_entry  # noqa: E402
+from benchmarks.kernels.corpus import SHARED_LIMIT as LDS, TARGETS, GemmConfig, corpus, gemm_entry  # noqa: E402
 from conftest import record_calls  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_hook", "always_compile")
 
-#: LDS per workgroup (bytes).
-LDS = {"hip:gfx942": 65536, "hip:gfx950": 163840}
 CASES = [pytest.param(e, t, id=f"{e.name}-{t}") for e in corpus() for t in e.targets
          if t.startswith("hip:") and e.kind in ("tl_load", "tensor_desc")]
 
