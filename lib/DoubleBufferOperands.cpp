@@ -21,9 +21,30 @@
 // the second register buffer while the first is consumed). Slices are
 // `ttg.memdesc_subslice` views of the original tiles; the dots keep the
 // original's attributes and chain their accumulators, so the sum over K is
-// the same, in the same order of K blocks. The overlap across the loop back
-// edge (Triton's tritongpu-prefetch loads slice 0 of the next iteration
-// before the yield) is not done here.
+// the same, in the same order of K blocks.
+//
+// Across the loop back edge (`prefetch-next`), slice 0 of the next iteration
+// is loaded at the end of the body, after the iteration's async copies were
+// issued, and carried in registers; the MMA of the last slice moves after
+// it, so those loads overlap it too; slice 0 of the first iteration is loaded
+// before the loop:
+//
+//   a0, b0 = <slice 0 of iteration lb>               // before the loop
+//   scf.for ... iter_args(..., %a0 = a0, %b0 = b0) {
+//     ...                                            // slices 1..n-1 as above
+//     acc = dot(%a0, %b0, acc) ... <async copies>
+//     a0', b0' = <slice 0 of iteration iv + step>    // wait + view + loads
+//     acc = dot(a_{n-1}, b_{n-1}, acc)
+//     scf.yield ..., a0', b0'
+//   }
+//
+// The loads of the next iteration are the ones it would run at its top (the
+// same async_wait, slot index and view, recomputed from the yielded values):
+// that is equivalent only when nothing in the body before those loads writes
+// shared memory or commits copies, and the last slice's MMA feeds only the
+// yield; otherwise slice 0 stays in the iteration, with the reason in the
+// remark. The extra loads of the last iteration (and of a loop that runs no
+// iteration) read an allocated slot whose value is not used.
 //
 // Runs after the loop expansion (the MMA of the kernel loop is then final).
 // Left as is, with a remark naming the loop and the reason: dots whose
@@ -42,13 +63,16 @@
 //                       256 bits of the element type; MFMA: its instrShape)
 //                       or the dot is left as is;
 //   remarks (bool, true)  one remark per loop holding a dot;
-//   output  (string, "")  also write those lines to "-" or a file.
+//   output  (string, "")  also write those lines to "-" or a file;
+//   prefetch-next (bool, true)  load slice 0 of the next iteration at the
+//                       end of the body (across the back edge, see above).
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -56,6 +80,7 @@
 
 #include "triton/Dialect/Triton/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
+#include "triton/Dialect/TritonGPU/Transforms/Utility.h"
 
 using namespace mlir;
 using namespace mlir::autopipe;
@@ -64,7 +89,6 @@ namespace ttg = mlir::triton::gpu;
 
 namespace {
 
-/// Splits one dot; returns "" when done, else why not.
 /// The local_load an operand comes from, directly or through one layout
 /// conversion (`convert`, which then goes too); both used only on this path.
 ttg::LocalLoadOp operandLoad(Value operand, ttg::ConvertLayoutOp &convert) {
@@ -78,7 +102,15 @@ ttg::LocalLoadOp operandLoad(Value operand, ttg::ConvertLayoutOp &convert) {
   return load && load->hasOneUse() ? load : nullptr;
 }
 
-std::string splitDot(tt::DotOp dot, int64_t kSliceOption) {
+/// What splitting one dot left: the loads of slice 0 (A, B) and the dot of
+/// the last slice, whose result replaced the original dot's.
+struct SplitDot {
+  ttg::LocalLoadOp firstA, firstB;
+  tt::DotOp last;
+};
+
+/// Splits one dot into `split`; returns "" when done, else why not.
+std::string splitDot(tt::DotOp dot, int64_t kSliceOption, SplitDot &split) {
   ttg::ConvertLayoutOp convertA, convertB;
   auto loadA = operandLoad(dot.getA(), convertA);
   auto loadB = operandLoad(dot.getB(), convertB);
@@ -160,6 +192,9 @@ std::string splitDot(tt::DotOp dot, int64_t kSliceOption) {
     map.map(dot.getC(), acc);
     acc = b.clone(*dot, map)->getResult(0);
   }
+  split.firstA = slices[0].first.getDefiningOp<ttg::LocalLoadOp>();
+  split.firstB = slices[0].second.getDefiningOp<ttg::LocalLoadOp>();
+  split.last = acc.getDefiningOp<tt::DotOp>();
   dot.getResult().replaceAllUsesWith(acc);
   dot->erase();
   for (Operation *op : {convertA.getOperation(), convertB.getOperation()})
@@ -167,6 +202,150 @@ std::string splitDot(tt::DotOp dot, int64_t kSliceOption) {
       op->erase();
   loadA->erase();
   loadB->erase();
+  return "";
+}
+
+/// Whether `op` may write memory or start/commit copies that later waits
+/// count (ops without a memory-effect interface are assumed to).
+bool mayWriteOrCommit(Operation *op) {
+  if (isa<ttg::AsyncCommitGroupOp, ttg::AsyncCopyGlobalToLocalOp>(op))
+    return true;
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!effects)
+    return op->getNumRegions() != 0 ||
+           !op->hasTrait<OpTrait::HasRecursiveMemoryEffects>();
+  return effects.hasEffect<MemoryEffects::Write>() ||
+         effects.hasEffect<MemoryEffects::Allocate>() ||
+         effects.hasEffect<MemoryEffects::Free>();
+}
+
+/// Collects into `chain` the ops of `loop`'s body that `roots` (the slice-0
+/// loads) are computed from; returns why they cannot be recomputed for the
+/// next iteration at the end of the body, or "".
+std::string prefetchChain(scf::ForOp loop, ArrayRef<Operation *> roots,
+                          DenseSet<Operation *> &chain) {
+  Block *body = loop.getBody();
+  SmallVector<Operation *> work(roots.begin(), roots.end());
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (op->getBlock() != body || !chain.insert(op).second)
+      continue;
+    bool allowed = op->getNumRegions() == 0 &&
+                   (isMemoryEffectFree(op) ||
+                    isa<ttg::AsyncWaitOp, ttg::LocalLoadOp>(op));
+    if (!allowed)
+      return ("slice 0's address depends on " +
+              op->getName().getStringRef() + " at " +
+              formatLocation(op->getLoc()))
+          .str();
+    if (isa<ttg::LocalLoadOp>(op) && !llvm::is_contained(roots, op))
+      return "slice 0's address is read from shared memory";
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp())
+        work.push_back(def);
+  }
+  // Nothing between the top of the body and the slice-0 loads may write
+  // shared memory or commit copies: the next iteration's loads, moved to the
+  // end of this one, must see what they would have seen at its top.
+  Operation *lastRoot = roots.front();
+  for (Operation *r : roots)
+    if (lastRoot->isBeforeInBlock(r))
+      lastRoot = r;
+  for (Operation &op : *body) {
+    if (&op == lastRoot)
+      break;
+    if (!chain.contains(&op) && mayWriteOrCommit(&op))
+      return ("the body writes shared memory or commits copies before "
+              "slice 0 is loaded (" +
+              op.getName().getStringRef() + " at " +
+              formatLocation(op.getLoc()) + ")")
+          .str();
+  }
+  return "";
+}
+
+/// Clones `v`'s computation in `chain` at `b`, with the body's arguments
+/// mapped by `arg` (ops outside the chain are used as they are).
+Value cloneChain(Value v, const DenseSet<Operation *> &chain, OpBuilder &b,
+                 function_ref<Value(BlockArgument)> arg, IRMapping &map) {
+  if (Value done = map.lookupOrNull(v))
+    return done;
+  if (auto ba = dyn_cast<BlockArgument>(v)) {
+    Value mapped = arg(ba);
+    map.map(v, mapped);
+    return mapped;
+  }
+  Operation *op = v.getDefiningOp();
+  if (!chain.contains(op))
+    return v;
+  for (Value operand : op->getOperands())
+    cloneChain(operand, chain, b, arg, map);
+  b.clone(*op, map);
+  return map.lookup(v);
+}
+
+/// Moves the slice-0 loads of `split` across the back edge of `loop` (see
+/// the file comment); returns why not, or "" when done (then `loop` is the
+/// new loop).
+std::string prefetchNext(scf::ForOp &loop, SplitDot &split) {
+  Block *body = loop.getBody();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  if (!split.last->hasOneUse() || *split.last->user_begin() != yield)
+    return "the last slice's MMA has users other than the loop's yield";
+  DenseSet<Operation *> chain;
+  std::string why =
+      prefetchChain(loop, {split.firstA, split.firstB}, chain);
+  if (!why.empty())
+    return why;
+
+  // Slice 0 of the first iteration, before the loop.
+  OpBuilder before(loop);
+  IRMapping initMap;
+  auto initArg = [&](BlockArgument arg) -> Value {
+    if (arg.getOwner() != body)
+      return arg;
+    if (arg == loop.getInductionVar())
+      return loop.getLowerBound();
+    return loop.getTiedLoopInit(arg)->get();
+  };
+  Value initA =
+      cloneChain(split.firstA.getResult(), chain, before, initArg, initMap);
+  Value initB =
+      cloneChain(split.firstB.getResult(), chain, before, initArg, initMap);
+
+  unsigned firstNew = loop.getNumRegionIterArgs();
+  loop = addIterArgsToLoop(before, loop, {initA, initB});
+  body = loop.getBody();
+  yield = cast<scf::YieldOp>(body->getTerminator());
+
+  // Slice 0 of the next iteration, at the end of the body.
+  OpBuilder end(yield);
+  IRMapping nextMap;
+  auto nextArg = [&](BlockArgument arg) -> Value {
+    if (arg.getOwner() != body)
+      return arg;
+    if (arg == loop.getInductionVar())
+      return arith::AddIOp::create(end, loop.getLoc(), arg, loop.getStep());
+    return yield.getOperand(arg.getArgNumber() - loop.getNumInductionVars());
+  };
+  Value nextA =
+      cloneChain(split.firstA.getResult(), chain, end, nextArg, nextMap);
+  Value nextB =
+      cloneChain(split.firstB.getResult(), chain, end, nextArg, nextMap);
+  yield->insertOperands(yield.getNumOperands(), {nextA, nextB});
+
+  // The first MMA reads the carried slice; the last one follows the loads.
+  split.firstA.getResult().replaceAllUsesWith(
+      loop.getRegionIterArgs()[firstNew]);
+  split.firstB.getResult().replaceAllUsesWith(
+      loop.getRegionIterArgs()[firstNew + 1]);
+  for (ttg::LocalLoadOp load : {split.firstA, split.firstB}) {
+    Operation *view = load.getSrc().getDefiningOp();
+    load->erase();
+    if (view && isa<ttg::MemDescSubsliceOp>(view) && view->use_empty())
+      view->erase();
+  }
+  split.last->moveBefore(yield);
   return "";
 }
 
@@ -201,6 +380,10 @@ struct DoubleBufferOperandsPass
       *this, docs::doubleBufferOperands.options[3].name,
       llvm::cl::desc(docs::doubleBufferOperands.options[3].description),
       llvm::cl::init("")};
+  Option<bool> prefetchNextOpt{
+      *this, docs::doubleBufferOperands.options[4].name,
+      llvm::cl::desc(docs::doubleBufferOperands.options[4].description),
+      llvm::cl::init(true)};
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -219,9 +402,13 @@ struct DoubleBufferOperandsPass
     if (stages == 1)
       return;
     std::string report;
-    module.walk([&](scf::ForOp loop) {
+    // Loops are collected first: prefetching replaces a loop.
+    SmallVector<scf::ForOp> loops;
+    module.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops) {
       std::string msg;
       unsigned split = 0;
+      SmallVector<SplitDot> splits;
       for (Operation &op :
            llvm::make_early_inc_range(loop.getBody()->without_terminator())) {
         if (isa<tt::DotOpInterface>(op) && !isa<tt::DotOp>(op)) {
@@ -236,24 +423,41 @@ struct DoubleBufferOperandsPass
         if (!dot)
           continue;
         std::string loc = formatLocation(dot.getLoc());
-        std::string why = splitDot(dot, kSlice);
-        if (why.empty())
+        SplitDot done;
+        std::string why = splitDot(dot, kSlice, done);
+        if (why.empty()) {
           ++split;
-        else
+          splits.push_back(done);
+        } else
           msg += (msg.empty() ? "" : "; ") + std::string("dot at ") + loc +
                  " left as is: " + why;
       }
       if (!split && msg.empty())
-        return;
+        continue;
+      std::string across;
+      if (prefetchNextOpt && split) {
+        unsigned moved = 0;
+        for (SplitDot &done : splits) {
+          std::string loc = formatLocation(done.last.getLoc());
+          std::string why = prefetchNext(loop, done);
+          if (why.empty())
+            ++moved;
+          else
+            msg += (msg.empty() ? "" : "; ") + std::string("dot at ") + loc +
+                   ": slice 0 not prefetched across the back edge: " + why;
+        }
+        across = " (" + std::to_string(moved) +
+                 " with slice 0 prefetched across the back edge)";
+      }
       std::string line = "autopipe-double-buffer-operands: loop at " +
                          formatLocation(loop.getLoc()) + ": " +
                          std::to_string(split) +
-                         " dot(s) double-buffered along K" +
+                         " dot(s) double-buffered along K" + across +
                          (msg.empty() ? "" : "; " + msg);
       if (remarks)
         mlir::emitRemark(loop.getLoc()) << line;
       report += line + "\n";
-    });
+    }
     if (failed(writeTextReport(output, report, module, getArgument())))
       return signalPassFailure();
   }

@@ -202,6 +202,10 @@ inline constexpr PassOptionDoc doubleBufferOperandsOptions[] = {
     {"output", "string", "",
      "Also write those lines as text: '-' for stderr, or a file path "
      "(appended to)."},
+    {"prefetch-next", "bool", "true",
+     "Load slice 0 of the next iteration at the end of the loop body and carry "
+     "it in registers (across the back edge), so it overlaps the last slice's "
+     "MMA; slice 0 of the first iteration is loaded before the loop."},
 };
 
 inline constexpr PassRecord doubleBufferOperands = {
