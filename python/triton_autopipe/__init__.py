@@ -22,9 +22,10 @@ async copies on CUDA and gfx950 (direct-to-LDS), register-staged on gfx942;
 ``TRITON_AUTOPIPE_EXPAND=autopipe|triton`` picks who expands the pipelined
 loops and places the async-wgmma waits (default ``autopipe``; ``triton``:
 Triton's ``tritongpu-pipeline`` / AMD stream pipeliner),
-``TRITON_AUTOPIPE_S2R=triton|autopipe|off`` picks the shared->register double
-buffering of register MMA operands (default ``triton``: Triton's prefetch on
-sm80; ``autopipe``: ours, on every target),
+``TRITON_AUTOPIPE_S2R=triton|autopipe|prefetch|off`` picks the shared->register
+double buffering of register MMA operands (default ``triton``: Triton's prefetch
+on sm80; ``autopipe``: ours, on every target; ``prefetch``: Triton's on every
+CUDA target),
 ``TRITON_AUTOPIPE_PLUGIN=<path>`` loads another build of the plugin.
 """
 from __future__ import annotations
@@ -60,7 +61,8 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     ``triton`` (Triton's ``tritongpu-pipeline``; default:
     ``TRITON_AUTOPIPE_EXPAND``); ``s2r`` is ``triton`` (default: Triton's
     shared->register prefetch on sm80), ``autopipe`` (our
-    ``autopipe-double-buffer-operands`` on every target) or ``off`` (default:
+    ``autopipe-double-buffer-operands`` on every target), ``prefetch``
+    (Triton's prefetch on every CUDA target) or ``off`` (default:
     ``TRITON_AUTOPIPE_S2R``). Calling it again replaces the settings.
 
     >>> enable(schedule="attention-a")   # attention: first dot one stage ahead

@@ -53,8 +53,11 @@ EXPANDS = ("autopipe", "triton")
 #: double buffering of register MMA operands (mma.sync, MFMA): ``triton``
 #: (default: Triton's ``tritongpu-prefetch`` on sm80, nothing elsewhere, as in
 #: Triton), ``autopipe`` (``autopipe-double-buffer-operands`` on every target:
-#: K slices, slice j+1 loaded before the MMA of slice j) or ``off``.
-S2RS = ("triton", "autopipe", "off")
+#: K slices, slice j+1 loaded before the MMA of slice j, slice 0 of the next
+#: iteration before the yield), ``prefetch`` (Triton's ``tritongpu-prefetch``
+#: on every CUDA target, e.g. sm90 with MMA v3 off, where Triton runs none) or
+#: ``off``.
+S2RS = ("triton", "autopipe", "prefetch", "off")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,7 +192,7 @@ def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
     add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
     if settings.s2r == "autopipe":
         s.append(_double_buffer_operands(settings))
-    elif family == 8 and settings.s2r == "triton":
+    elif (family == 8 and settings.s2r == "triton") or settings.s2r == "prefetch":
         add("prefetch", lambda pm, dump: ttgpuir.add_prefetch(pm))
     add("optimize_dot_operands", lambda pm, dump: ttgpuir.add_optimize_dot_operands(pm, capability >= 80))
     add("coalesce_async_copy", lambda pm, dump: ttgpuir.add_coalesce_async_copy(pm))

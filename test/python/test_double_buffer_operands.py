@@ -65,3 +65,14 @@ def test_default_keeps_tritons_prefetch(prefetch_calls, capfd):
 def test_bad_s2r_setting():
     with pytest.raises(ValueError, match="unknown s2r 'maybe'"):
         ta.enable(s2r="maybe")
+
+
+def test_prefetch_setting_runs_tritons_prefetch_beyond_sm80(prefetch_calls):
+    """``s2r="prefetch"``: Triton's tritongpu-prefetch also on sm90 (where Triton
+    runs none; it matters there with MMA v3 off, i.e. mma.sync)."""
+    ta.enable(s2r="prefetch")
+    _gemm("cuda:90")
+    assert len(prefetch_calls) == 1
+    ta.enable()
+    _gemm("cuda:90")
+    assert len(prefetch_calls) == 1
