@@ -47,8 +47,9 @@ def _triton_variant(name: str, launch: Callable[..., Any], cfg: GemmConfig, p: P
 UNALIGNED_PROBLEMS = ((4096, 4096, 4095), (4095, 4095, 4095))
 
 
-def gemm_variants(a: Any, b: Any, out: Any, pipelines: list[Pipeline]) -> list[Variant]:
-    """All variants of ``out = a @ b``: Triton kernels x pipelines, then cuBLAS."""
+def gemm_variants(a: Any, b: Any, out: Any, pipelines: list[Pipeline],
+                  kernel_names: tuple[str, ...] = ("tl.load", "tensor-desc")) -> list[Variant]:
+    """All variants of ``out = a @ b``: Triton kernels (of ``kernel_names``) x pipelines, then cuBLAS."""
     import torch
 
     M, K = a.shape
@@ -58,6 +59,7 @@ def gemm_variants(a: Any, b: Any, out: Any, pipelines: list[Pipeline]) -> list[V
     aligned = all(x * a.element_size() % 16 == 0 for x in (K, N))
     if torch.cuda.get_device_capability() >= (9, 0) and aligned:
         kernels.append(("tensor-desc", launch_gemm_desc, BENCH_GEMM_DESC))
+    kernels = [k for k in kernels if k[0] in kernel_names]
     variants = [_triton_variant(n, fn, cfg, p, a, b, out, flops) for n, fn, cfg in kernels for p in pipelines]
     variants.append(Variant("cuBLAS", None, lambda: (torch.matmul(a, b, out=out), None), flops, library="cuBLAS",
                             out=out))
@@ -72,6 +74,10 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
     pipelines = pipelines_for(args)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
     dtypes = QUICK_DTYPES if args.quick else FULL_DTYPES
+    if getattr(args, "sizes", None):
+        sizes = tuple(int(n) for n in args.sizes.split(","))
+    if getattr(args, "dtypes", None):
+        dtypes = tuple(args.dtypes.split(","))
     problems = [(dtype, (n, n, n)) for dtype in dtypes for n in sizes]
     if getattr(args, "unaligned_only", False):
         problems = []
@@ -87,7 +93,8 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
         b = (torch.randn(K, N, device="cuda") * K**-0.25).to(dt)
         out = torch.empty(M, N, device="cuda", dtype=dt)
         ref = torch.matmul(a.float(), b.float())
-        rows += measure_problem("gemm", problem, gemm_variants(a, b, out, pipelines), ref, RTOL[dtype],
+        kernel_names = tuple(getattr(args, "kernels", "tl.load,tensor-desc").split(","))
+        rows += measure_problem("gemm", problem, gemm_variants(a, b, out, pipelines, kernel_names), ref, RTOL[dtype],
                                 rep_ms(args), rounds=args.rounds, log=log)
         del a, b, out, ref
         torch.cuda.empty_cache()
@@ -99,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     add_common_args(parser)
     parser.add_argument("--unaligned", action="store_true", help="also GEMMs whose rows are not 16-byte aligned")
     parser.add_argument("--unaligned-only", action="store_true", help="only those")
+    parser.add_argument("--kernels", default="tl.load,tensor-desc",
+                        help="comma-separated GEMM kernels to time: tl.load, tensor-desc (default both)")
+    parser.add_argument("--sizes", default=None, help="comma-separated square sizes (default 2048,4096,8192)")
+    parser.add_argument("--dtypes", default=None, help="comma-separated dtypes (default fp16,bf16)")
     args = parser.parse_args(argv)
     rows, meta = run(args)
     paths = write_all(rows, meta, args.out, "gemm", "GEMM TFLOPS")
