@@ -56,12 +56,15 @@
 //   stages  (int, 2)    shared->register stages (the kernel config's
 //                       shared_to_register_stages): 1 = off, 2 = double
 //                       buffering; others are an error;
-//   k-slice (int, 0)    K elements per slice; 0: 512 bits of the operand
-//                       element type (32 for fp16/bf16, 64 for fp8, 16 for
-//                       fp32) or the MFMA instruction's K if larger; a slice
-//                       must be a multiple of the instruction's K (mma.sync:
-//                       256 bits of the element type; MFMA: its instrShape)
-//                       or the dot is left as is;
+//   k-slice (int, 0)    K elements per slice; 0: one MMA instruction's K
+//                       (mma.sync: 256 bits of the element type, 16 for
+//                       fp16/bf16; MFMA: its instrShape) -- the fewest
+//                       registers: two such slices of A and B are live next
+//                       to the accumulator (measured on the H100, 128x256x64
+//                       fp16 mma.sync: 32-wide slices carried across the back
+//                       edge spill, 16-wide ones fit in 234 registers); a
+//                       slice must be a multiple of the instruction's K or
+//                       the dot is left as is;
 //   remarks (bool, true)  one remark per loop holding a dot;
 //   output  (string, "")  also write those lines to "-" or a file;
 //   prefetch-next (bool, true)  load slice 0 of the next iteration at the
@@ -142,7 +145,7 @@ std::string splitDot(tt::DotOp dot, int64_t kSliceOption, SplitDot &split) {
   }
   int64_t kSlice = kSliceOption > 0
                        ? kSliceOption
-                       : std::max<int64_t>(instrK, 512 / std::max(1u, bits));
+                       : instrK;
   if (kSlice % instrK != 0)
     return ("k-slice " + Twine(kSlice) + " is not a multiple of the MMA "
             "instruction's K (" + Twine(instrK) + ")")

@@ -194,9 +194,9 @@ inline constexpr PassOptionDoc doubleBufferOperandsOptions[] = {
      "Shared->register stages (the kernel config's shared_to_register_stages): "
      "1 = off, 2 = double buffering; other values are an error."},
     {"k-slice", "int", "0",
-     "K elements per slice; 0: 512 bits of the operand element type (32 for "
-     "fp16/bf16, 64 for fp8, 16 for fp32) or the MFMA instruction's K if "
-     "larger; must be a multiple of the MMA instruction's K."},
+     "K elements per slice; 0: one MMA instruction's K (mma.sync: 256 bits of "
+     "the element type, 16 for fp16/bf16; MFMA: its instrShape), the fewest "
+     "live registers; must be a multiple of the MMA instruction's K."},
     {"remarks", "bool", "true",
      "Emit one remark per loop holding an MMA: dots split, or why not."},
     {"output", "string", "",

@@ -3,13 +3,14 @@
 // is loaded before the loop and again at the end of the body (after the
 // first slice's MMA, before the last one's), carried as iter_args.
 // Negative cases:
-// Both dots are split along K (slices loaded one ahead inside the iteration),
+// (k-slice=32: two slices of the 64-wide K.) Both dots are split along K
+// (slices loaded one ahead inside the iteration),
 // but slice 0 of the next iteration is NOT moved to the end of the body:
 //  - @stored_first: the body writes the tile (local_store) before it is read,
 //    so loads moved into the previous iteration would read the old value;
 //  - @acc_used: the accumulator is also used inside the body (not only
 //    yielded), so the last slice's MMA cannot move after the next loads.
-// RUN: %autopipe-opt %s -p 'builtin.module(autopipe-double-buffer-operands)' -o %t 2>&1 \
+// RUN: %autopipe-opt %s -p 'builtin.module(autopipe-double-buffer-operands{k-slice=32})' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // REMARK-DAG: 1 dot(s) double-buffered along K (0 with slice 0 prefetched across the back edge); dot at {{.*}}: slice 0 not prefetched across the back edge: the body writes shared memory or commits copies before slice 0 is loaded (ttg.local_store at

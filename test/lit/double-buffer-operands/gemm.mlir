@@ -1,7 +1,7 @@
 // autopipe-double-buffer-operands on the sm80 GEMM after our buffers and
 // expansion: the mma.sync dot (K = 64) reads its operands from circular-buffer
-// slots with local_load; it is split into two K slices of 32 (512 bits of
-// fp16), both slices' loads are memdesc_subslice views of the same slots with
+// slots with local_load; with k-slice=32 it is split into two K slices of 32,
+// both slices' loads are memdesc_subslice views of the same slots with
 // the same async-wait token, slice 1 is loaded before the MMA of slice 0, and
 // the two dots chain their accumulators. (2 slots: the local_loads read
 // before the copy into the slot, as in Triton.)
@@ -13,7 +13,7 @@
 // tokens), the next extract index and slice 0 of the next slot are loaded and
 // yielded; the MMA of slice 1 follows those loads.
 // RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
-// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false},autopipe-double-buffer-operands)' \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false},autopipe-double-buffer-operands{k-slice=32})' \
 // RUN:   -o %t 2>&1 | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // REMARK: remark: autopipe-double-buffer-operands: loop at {{.*}}: 1 dot(s) double-buffered along K (1 with slice 0 prefetched across the back edge){{$}}
@@ -47,7 +47,7 @@
 
 // prefetch-next=false: slice 0 is loaded in the iteration, before slice 1.
 // RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
-// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false},autopipe-double-buffer-operands{prefetch-next=false})' \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false},autopipe-double-buffer-operands{k-slice=32 prefetch-next=false})' \
 // RUN:   -o %t.in 2>&1 | FileCheck %s --check-prefix=REMARK-IN
 // RUN: FileCheck %s --check-prefix=IN < %t.in
 // REMARK-IN: remark: autopipe-double-buffer-operands: loop at {{.*}}: 1 dot(s) double-buffered along K{{$}}
@@ -68,10 +68,11 @@
 // IN-NOT:    tt.dot
 // IN:        scf.yield %[[D1]],
 
-// k-slice=16: four slices; each slice's loads come before the previous
-// slice's MMA; slice 0 of the next iteration before the last MMA.
+// Default k-slice: one mma.sync instruction's K (16 for fp16), four slices;
+// each slice's loads come before the previous slice's MMA; slice 0 of the
+// next iteration before the last MMA.
 // RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
-// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false},autopipe-double-buffer-operands{k-slice=16 remarks=false})' \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false},autopipe-double-buffer-operands{remarks=false})' \
 // RUN:   | FileCheck %s --check-prefix=K16
 // K16:      scf.for
 // K16:      ttg.memdesc_subslice %{{.*}}[0, 16]
