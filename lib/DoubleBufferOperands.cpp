@@ -39,8 +39,11 @@
 //   }
 //
 // The loads of the next iteration are the ones it would run at its top (the
-// same async_wait, slot index and view, recomputed from the yielded values):
-// that is equivalent only when nothing in the body before those loads writes
+// same async_wait, slot index and view, recomputed from the yielded values);
+// the body's own async_wait then waits for nothing new, so its token is
+// carried from the end of the previous iteration and the wait goes (Membar
+// puts a CTA barrier after every async_wait: one barrier less per iteration).
+// That is equivalent only when nothing in the body before those loads writes
 // shared memory or commits copies, and the last slice's MMA feeds only the
 // yield; otherwise slice 0 stays in the iteration, with the reason in the
 // remark. The extra loads of the last iteration (and of a loop that runs no
@@ -316,8 +319,22 @@ std::string prefetchNext(scf::ForOp &loop, SplitDot &split) {
   Value initB =
       cloneChain(split.firstB.getResult(), chain, before, initArg, initMap);
 
+  // The body's async_waits the slice-0 loads depend on: the next iteration
+  // will find what they wait for already waited for at the end of this one,
+  // so their tokens are carried from there and they go (each async_wait costs
+  // a CTA barrier: Membar puts one after it).
+  SmallVector<ttg::AsyncWaitOp> waits;
+  for (ttg::LocalLoadOp load : {split.firstA, split.firstB})
+    if (Value token = load.getToken())
+      if (auto wait = token.getDefiningOp<ttg::AsyncWaitOp>())
+        if (wait->getBlock() == body && !llvm::is_contained(waits, wait))
+          waits.push_back(wait);
+  SmallVector<Value> inits = {initA, initB};
+  for (ttg::AsyncWaitOp wait : waits)
+    inits.push_back(initMap.lookup(wait.getResult()));
+
   unsigned firstNew = loop.getNumRegionIterArgs();
-  loop = addIterArgsToLoop(before, loop, {initA, initB});
+  loop = addIterArgsToLoop(before, loop, inits);
   body = loop.getBody();
   yield = cast<scf::YieldOp>(body->getTerminator());
 
@@ -335,7 +352,10 @@ std::string prefetchNext(scf::ForOp &loop, SplitDot &split) {
       cloneChain(split.firstA.getResult(), chain, end, nextArg, nextMap);
   Value nextB =
       cloneChain(split.firstB.getResult(), chain, end, nextArg, nextMap);
-  yield->insertOperands(yield.getNumOperands(), {nextA, nextB});
+  SmallVector<Value> nexts = {nextA, nextB};
+  for (ttg::AsyncWaitOp wait : waits)
+    nexts.push_back(nextMap.lookup(wait.getResult()));
+  yield->insertOperands(yield.getNumOperands(), nexts);
 
   // The first MMA reads the carried slice; the last one follows the loads.
   split.firstA.getResult().replaceAllUsesWith(
@@ -347,6 +367,11 @@ std::string prefetchNext(scf::ForOp &loop, SplitDot &split) {
     load->erase();
     if (view && isa<ttg::MemDescSubsliceOp>(view) && view->use_empty())
       view->erase();
+  }
+  for (auto [i, wait] : llvm::enumerate(waits)) {
+    wait.getResult().replaceAllUsesWith(
+        loop.getRegionIterArgs()[firstNew + 2 + i]);
+    wait->erase();
   }
   split.last->moveBefore(yield);
   return "";

@@ -11,7 +11,9 @@
 // recomputed from the iter_args' initial values); in the body, after the
 // iteration's async copies were committed, the same wait (on the yielded
 // tokens), the next extract index and slice 0 of the next slot are loaded and
-// yielded; the MMA of slice 1 follows those loads.
+// yielded; the MMA of slice 1 follows those loads. The body's own async_wait
+// is gone: slice 1 reads with the wait token carried from the end of the
+// previous iteration (the prologue's wait for iteration 0).
 // RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false},autopipe-double-buffer-operands{k-slice=32})' \
 // RUN:   -o %t 2>&1 | FileCheck %s --check-prefix=REMARK
@@ -20,15 +22,16 @@
 // CHECK:        %[[PW:.*]] = ttg.async_wait %{{.*}}, %{{.*}} {num = 2 : i32}
 // CHECK-NEXT:   %[[PA:.*]] = ttg.local_load %{{.*}} token %[[PW]] : !ttg.memdesc<128x32xf16
 // CHECK:        %[[PB:.*]] = ttg.local_load %{{.*}} token %[[PW]] : !ttg.memdesc<32x128xf16
-// CHECK-NEXT:   scf.for {{.*}} iter_args(%[[ACC:[^ ]*]] = {{.*}}, %[[T0:[^ ]*]] = %{{.*}}, %[[T1:[^ ]*]] = %{{.*}}, %[[T2:[^ ]*]] = %{{.*}}, %[[T3:[^ ]*]] = %{{.*}}, %[[CA:[^ ]*]] = %[[PA]], %[[CB:[^ ]*]] = %[[PB]])
-// CHECK:        %[[W:.*]] = ttg.async_wait %[[T0]], %[[T2]] {num = 2 : i32}
+// CHECK-NEXT:   scf.for {{.*}} iter_args(%[[ACC:[^ ]*]] = {{.*}}, %[[T0:[^ ]*]] = %{{.*}}, %[[T1:[^ ]*]] = %{{.*}}, %[[T2:[^ ]*]] = %{{.*}}, %[[T3:[^ ]*]] = %{{.*}}, %[[CA:[^ ]*]] = %[[PA]], %[[CB:[^ ]*]] = %[[PB]], %[[CW:[^ ]*]] = %[[PW]])
+// CHECK-NOT:    ttg.async_wait
 // CHECK:        %[[VA:.*]] = ttg.memdesc_index %{{.*}}[%[[E:.*]]] : !ttg.memdesc<2x128x64xf16
-// CHECK:        %[[VB:.*]] = ttg.memdesc_index %{{.*}}[%[[E]]] : !ttg.memdesc<2x64x128xf16
+// CHECK-NEXT:   %[[VB:.*]] = ttg.memdesc_index %{{.*}}[%[[E]]] : !ttg.memdesc<2x64x128xf16
 // CHECK-NEXT:   %[[A1V:.*]] = ttg.memdesc_subslice %[[VA]][0, 32]
-// CHECK-NEXT:   %[[A1:.*]] = ttg.local_load %[[A1V]] token %[[W]]
+// CHECK-NEXT:   %[[A1:.*]] = ttg.local_load %[[A1V]] token %[[CW]]
 // CHECK-NEXT:   %[[B1V:.*]] = ttg.memdesc_subslice %[[VB]][32, 0]
-// CHECK-NEXT:   %[[B1:.*]] = ttg.local_load %[[B1V]] token %[[W]]
+// CHECK-NEXT:   %[[B1:.*]] = ttg.local_load %[[B1V]] token %[[CW]]
 // CHECK-NEXT:   %[[D0:.*]] = tt.dot %[[CA]], %[[CB]], %[[ACC]], inputPrecision = tf32 : tensor<128x32xf16
+// CHECK-NOT:    ttg.async_wait
 // CHECK:        ttg.async_copy_global_to_local
 // CHECK:        %[[C1:.*]] = ttg.async_commit_group
 // CHECK:        ttg.async_copy_global_to_local
@@ -43,7 +46,7 @@
 // CHECK-NEXT:   %[[NB0V:.*]] = ttg.memdesc_subslice %[[NVB]][0, 0]
 // CHECK-NEXT:   %[[NB:.*]] = ttg.local_load %[[NB0V]] token %[[NW]]
 // CHECK-NEXT:   %[[D1:.*]] = tt.dot %[[A1]], %[[B1]], %[[D0]], inputPrecision = tf32 : tensor<128x32xf16
-// CHECK-NEXT:   scf.yield %[[D1]], {{.*}}, %[[T1]], %[[C1]], %[[T3]], %[[C2]], %[[NA]], %[[NB]] :
+// CHECK-NEXT:   scf.yield %[[D1]], {{.*}}, %[[T1]], %[[C1]], %[[T3]], %[[C2]], %[[NA]], %[[NB]], %[[NW]] :
 
 // prefetch-next=false: slice 0 is loaded in the iteration, before slice 1.
 // RUN: %autopipe-opt %inputs/gemm-sm80-before-scheduling.ttgir \
