@@ -88,8 +88,9 @@ def attn_desc_kernel(
 
 
 def launch_attention_desc(q: Any, k: Any, v: Any, out: Any, causal: bool, cfg: AttnConfig,
-                          sm_scale: float | None = None) -> Any:
-    """Launch :func:`attn_desc_kernel` writing ``out``; returns Triton's compiled kernel."""
+                          sm_scale: float | None = None, kernel: Any = None) -> Any:
+    """Launch :func:`attn_desc_kernel` (or ``kernel``, e.g. it under ``@auto_pipeline``)
+    writing ``out``; returns Triton's compiled kernel."""
     B, H, N, D = q.shape
     for t in (q, k, v, out):
         assert t.shape == q.shape and t.is_contiguous(), "q, k, v, out must be contiguous and of one shape"
@@ -99,7 +100,7 @@ def launch_attention_desc(q: Any, k: Any, v: Any, out: Any, causal: bool, cfg: A
     ensure_allocator()
     scale = (1.0 / math.sqrt(D)) if sm_scale is None else sm_scale
     grid = (N // cfg.block_m, B * H)
-    return attn_desc_kernel[grid](q, k, v, out, B * H * N, N, scale * LOG2E, HEAD_DIM=D, BLOCK_M=cfg.block_m,
+    return (kernel or attn_desc_kernel)[grid](q, k, v, out, B * H * N, N, scale * LOG2E, HEAD_DIM=D, BLOCK_M=cfg.block_m,
                                   BLOCK_N=cfg.block_n, CAUSAL=causal, num_warps=cfg.num_warps,
                                   num_stages=cfg.num_stages)
 

@@ -117,12 +117,13 @@ def gemm_grid(M: int, N: int, cfg: GemmConfig) -> tuple[int]:
     return (triton.cdiv(M, cfg.block_m) * triton.cdiv(N, cfg.block_n), )
 
 
-def launch_gemm(a: Any, b: Any, out: Any, cfg: GemmConfig) -> Any:
-    """Launch :func:`gemm_kernel` computing ``out = a @ b``; returns Triton's compiled kernel."""
+def launch_gemm(a: Any, b: Any, out: Any, cfg: GemmConfig, kernel: Any = None) -> Any:
+    """Launch :func:`gemm_kernel` (or ``kernel``, e.g. it under ``@auto_pipeline``) computing
+    ``out = a @ b``; returns Triton's compiled kernel."""
     M, K = a.shape
     K2, N = b.shape
     assert K == K2 and tuple(out.shape) == (M, N), f"shapes differ: {a.shape} @ {b.shape} -> {out.shape}"
-    return gemm_kernel[gemm_grid(M, N, cfg)](
+    return (kernel or gemm_kernel)[gemm_grid(M, N, cfg)](
         a, b, out, M, N, K,  #
         a.stride(0), a.stride(1), b.stride(0), b.stride(1), out.stride(0), out.stride(1),  #
         BLOCK_M=cfg.block_m, BLOCK_N=cfg.block_n, BLOCK_K=cfg.block_k, GROUP_M=cfg.group_m,

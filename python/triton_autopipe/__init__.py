@@ -1,6 +1,12 @@
 """triton-autopipe: software pipelining for Triton 3.9 as an out-of-tree plugin.
 
-Turn it on for unmodified code with the environment::
+Turn it on for one kernel, with its own settings::
+
+    @triton_autopipe.auto_pipeline(schedule="attention-a", global_to_shared_stages=3)
+    @triton.jit
+    def attn_fwd(...): ...
+
+or for unmodified code with the environment::
 
     $ TRITON_AUTOPIPE=1 python train.py
 
@@ -35,7 +41,7 @@ from pathlib import Path
 from typing import Optional
 
 __version__ = "0.1.0"
-__all__ = ["enable", "disable", "is_enabled", "current_hook", "opt_path", "__version__"]
+__all__ = ["enable", "disable", "is_enabled", "current_hook", "opt_path", "auto_pipeline", "__version__"]
 
 _PKG = Path(__file__).resolve().parent
 _hook = None  # the AutopipeHook we installed, if any
@@ -67,11 +73,6 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
 
     >>> enable(schedule="attention-a")   # attention: first dot one stage ahead
     """
-    global _hook
-    from triton import knobs
-
-    from . import plugin
-    from .hook import AutopipeHook
     from .pipelines import Settings
 
     if explain is None:
@@ -84,7 +85,17 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
         expand = os.environ.get("TRITON_AUTOPIPE_EXPAND", "").strip() or "autopipe"
     if s2r is None:
         s2r = os.environ.get("TRITON_AUTOPIPE_S2R", "").strip() or "triton"
-    settings = Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand, s2r=s2r)
+    _install(Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand, s2r=s2r))
+
+
+def _install(settings) -> None:
+    """Install our hook with these :class:`~triton_autopipe.pipelines.Settings`."""
+    global _hook
+    from triton import knobs
+
+    from . import plugin
+    from .hook import AutopipeHook
+
     plugin.load()
     previous = knobs.runtime.add_stages_inspection_hook
     if _hook is not None and previous is _hook:
@@ -136,3 +147,11 @@ def _enable_from_environment() -> None:
 
 # `import triton_autopipe` with TRITON_AUTOPIPE=1 enables, even without the .pth.
 _enable_from_environment()
+
+
+def __getattr__(name: str):
+    if name == "auto_pipeline":  # imported lazily: it needs triton
+        from .decorator import auto_pipeline
+
+        return auto_pipeline
+    raise AttributeError(f"module 'triton_autopipe' has no attribute {name!r}")

@@ -69,6 +69,12 @@ class Settings:
     buffers: str = "autopipe"
     expand: str = "autopipe"
     s2r: str = "triton"
+    #: Circular-buffer slots per pipelined load (0: from the schedule's
+    #: distance); ``autopipe-allocate-buffers``' ``global-to-shared-stages``.
+    global_to_shared_stages: int = 0
+    #: Shared->register stages of our S2R (``s2r="autopipe"``): 2 = double
+    #: buffering, 1 = off; ``autopipe-double-buffer-operands``' ``stages``.
+    shared_to_register_stages: int = 2
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
@@ -79,6 +85,12 @@ class Settings:
             raise ValueError(f"triton-autopipe: unknown expand {self.expand!r}; expected one of {EXPANDS}")
         if self.s2r not in S2RS:
             raise ValueError(f"triton-autopipe: unknown s2r {self.s2r!r}; expected one of {S2RS}")
+        if not isinstance(self.global_to_shared_stages, int) or self.global_to_shared_stages < 0:
+            raise ValueError("triton-autopipe: global_to_shared_stages must be an int >= 0 (0: from the schedule), "
+                             f"got {self.global_to_shared_stages!r}")
+        if self.shared_to_register_stages not in (1, 2):
+            raise ValueError("triton-autopipe: shared_to_register_stages must be 1 (off) or 2 (double buffering), "
+                             f"got {self.shared_to_register_stages!r}")
 
     def key(self) -> str:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
@@ -118,6 +130,8 @@ def _allocate_buffers(settings: Settings) -> Step:
     opts: dict[str, object] = {"remarks": False}
     if settings.buffers in ("registers", "async"):
         opts["copy"] = settings.buffers
+    if settings.global_to_shared_stages:
+        opts["global-to-shared-stages"] = settings.global_to_shared_stages
     if settings.explain:
         opts["output"] = "-"
     return Step("allocate_buffers", lambda pm, dump: plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, opts))
@@ -134,7 +148,7 @@ def _expand_loops(settings: Settings, num_stages: int) -> Step:
 
 def _double_buffer_operands(settings: Settings) -> Step:
     """Our shared->register double buffering (in place of tritongpu-prefetch)."""
-    opts: dict[str, object] = {"remarks": False}
+    opts: dict[str, object] = {"remarks": False, "stages": settings.shared_to_register_stages}
     if settings.explain:
         opts["output"] = "-"
     return Step("prefetch", lambda pm, dump: plugin.add_pass(pm, plugin.DOUBLE_BUFFER_OPERANDS, opts))

@@ -257,6 +257,39 @@ def test_attention_desc(B: int, H: int, N: int, head_dim: int, causal: bool, pip
     _check(out, ref)
 
 
+@_AUTOPIPE_SKIP
+@pytest.mark.parametrize("dtype", list(DTYPES))
+@pytest.mark.parametrize("M,N,K", [(512, 512, 512), (384, 640, 200)], ids=["square512", "ragged-K200"])
+def test_gemm_auto_pipeline_decorator(M: int, N: int, K: int, dtype: str) -> None:
+    """``@auto_pipeline(global_to_shared_stages=4)`` on the GEMM kernel, with our
+    hook otherwise off: 4-slot buffers in the launched kernel, numerics of torch."""
+    import triton_autopipe as ta
+    from benchmarks.kernels.gemm import gemm_kernel
+
+    ta.disable()
+    a, b = _gemm_inputs(M, N, K, DTYPES[dtype])
+    out = _nan((M, N), DTYPES[dtype])
+    kernel = launch_gemm(a, b, out, BENCH_GEMM, kernel=ta.auto_pipeline(global_to_shared_stages=4)(gemm_kernel))
+    _check(out, torch.matmul(a.float(), b.float()))
+    assert "!ttg.memdesc<4x" in kernel.asm["ttgir"] and not ta.is_enabled()
+
+
+@_AUTOPIPE_SKIP
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+def test_attention_desc_auto_pipeline_decorator(causal: bool) -> None:
+    """``@auto_pipeline(schedule="attention-a")`` on the TMA attention kernel."""
+    import triton_autopipe as ta
+    from benchmarks.kernels.attention_desc import attn_desc_kernel
+
+    ta.disable()
+    q, k, v = (torch.randn((1, 2, 512, 64), device="cuda", dtype=torch.float16) for _ in range(3))
+    out = _nan(tuple(q.shape), torch.float16)
+    launch_attention_desc(q, k, v, out, causal, BENCH_ATTN[64],
+                          kernel=ta.auto_pipeline(schedule="attention-a")(attn_desc_kernel))
+    ref = torch.nn.functional.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
+    _check(out, ref)
+
+
 def test_nan_prefill_catches_unwritten_tiles() -> None:
     """The check can fail: a launch that covers only part of C leaves NaN behind."""
     a, b = _gemm_inputs(256, 256, 128, torch.float16)

@@ -1,0 +1,129 @@
+"""``@auto_pipeline``: our pipelining for one kernel, with its own settings.
+
+The decorator wraps a ``@triton.jit`` function. Every launch (``kernel[grid](...)``,
+``kernel.run``, ``kernel.warmup``, and an ``@triton.autotune`` on top of it)
+compiles with our passes and the given settings, whether or not
+``triton_autopipe.enable()`` / ``TRITON_AUTOPIPE=1`` is on; the settings take
+part in Triton's cache key, so each setting compiles once. Settings not given
+come from the global ones (``enable()`` or the environment).
+
+Example::
+
+    import triton, triton.language as tl
+    from triton_autopipe import auto_pipeline
+
+    @auto_pipeline(schedule="attention-a", global_to_shared_stages=3)
+    @triton.jit
+    def attn_fwd(Q, K, V, O, ...):
+        ...
+
+    attn_fwd[grid](q, k, v, o, ...)   # compiled with our attention-a schedule
+
+The hook is process-wide: launches of a decorated kernel from several threads
+at once with different settings are not supported (as with ``enable()``).
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+from typing import Any, Callable, Iterator, Optional
+
+from triton.runtime.jit import KernelInterface
+
+#: Keyword arguments of :func:`auto_pipeline` and the Settings field each sets.
+_FIELDS = ("schedule", "buffers", "expand", "s2r", "explain", "global_to_shared_stages",
+           "shared_to_register_stages")
+
+
+@contextlib.contextmanager
+def settings_scope(**overrides: Any) -> Iterator[Any]:
+    """Our hook installed with the current settings plus ``overrides`` for the
+    duration of the ``with``; then the previous state (hook and settings, or
+    no hook) comes back. Yields the :class:`~triton_autopipe.pipelines.Settings`.
+
+    >>> with settings_scope(schedule="attention-b") as s:
+    ...     s.schedule
+    'attention-b'
+    """
+    import triton_autopipe as ta
+    from .pipelines import Settings
+
+    unknown = set(overrides) - set(_FIELDS)
+    if unknown:
+        raise TypeError(f"triton-autopipe: unknown setting(s) {sorted(unknown)}; expected some of {list(_FIELDS)}")
+    before = ta.current_hook()
+    if before is not None:
+        base = before.settings
+    else:
+        ta.enable()  # the environment's settings
+        base = ta.current_hook().settings
+    settings = dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
+    ta._install(settings)
+    try:
+        yield settings
+    finally:
+        if before is not None:
+            ta._install(before.settings)
+        else:
+            ta.disable()
+
+
+class AutoPipelined(KernelInterface):
+    """A ``@triton.jit`` function whose launches compile with our settings
+    (see :func:`auto_pipeline`); other attributes are the wrapped function's."""
+
+    def __init__(self, fn: Any, overrides: dict[str, Any]):
+        from .pipelines import Settings
+
+        # Validate now (bad values are the decorator's error, not the launch's).
+        dataclasses.replace(Settings(), **{k: v for k, v in overrides.items() if v is not None})
+        self.fn = fn
+        self.overrides = overrides
+        functools.update_wrapper(self, fn, updated=())
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        with settings_scope(**self.overrides):
+            return self.fn.run(*args, **kwargs)
+
+    def warmup(self, *args: Any, **kwargs: Any) -> Any:
+        with settings_scope(**self.overrides):
+            return self.fn.warmup(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.fn, name)
+
+    def __repr__(self) -> str:
+        return f"auto_pipeline({self.overrides})({self.fn!r})"
+
+
+def auto_pipeline(fn: Optional[Any] = None, *, schedule: Optional[str] = None, buffers: Optional[str] = None,
+                  expand: Optional[str] = None, s2r: Optional[str] = None, explain: Optional[bool] = None,
+                  global_to_shared_stages: Optional[int] = None,
+                  shared_to_register_stages: Optional[int] = None) -> Any:
+    """Compile this ``@triton.jit`` kernel with our pipelining and these settings.
+
+    ``schedule``, ``buffers``, ``expand``, ``s2r``, ``explain``: as for
+    :func:`triton_autopipe.enable`; ``global_to_shared_stages``: circular-buffer
+    slots per pipelined load (default: the schedule's distance; more slots than
+    the shared memory holds are reduced, with a remark);
+    ``shared_to_register_stages``: 2 (double buffering) or 1 (off) for our
+    shared->register buffering, which it turns on (``s2r="autopipe"``) unless
+    ``s2r`` says otherwise. Usable bare (``@auto_pipeline``) or called.
+
+    >>> @auto_pipeline(schedule="attention-a")   # doctest: +SKIP
+    ... @triton.jit
+    ... def kernel(...): ...
+    """
+    overrides = dict(schedule=schedule, buffers=buffers, expand=expand, s2r=s2r, explain=explain,
+                     global_to_shared_stages=global_to_shared_stages,
+                     shared_to_register_stages=shared_to_register_stages)
+    if shared_to_register_stages is not None and s2r is None:
+        overrides["s2r"] = "autopipe"
+
+    def wrap(f: Any) -> AutoPipelined:
+        if not hasattr(f, "run"):
+            raise TypeError("auto_pipeline wraps a @triton.jit function (put it above @triton.jit)")
+        return AutoPipelined(f, overrides)
+
+    return wrap(fn) if fn is not None else wrap
