@@ -10,12 +10,7 @@ source "$(dirname "$0")/device_env.sh" benchmarks/results/s2r
 status=0
 timeout 240 python3 -m pytest -m gpu test/python/test_gpu_numerics.py -k mma_v2 -q -rs -p no:cacheprovider > "$FINAL/numerics.log" 2>&1 || status=1
 echo "== numerics"; tail -2 "$FINAL/numerics.log"; grep -E "FAILED|Error" "$FINAL/numerics.log" | head -10
-SAN=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1)
-for b in autopipe registers; do
-  echo "== racecheck, mma.sync, s2r autopipe, buffers $b"
-  DISABLE_MMA_V3=1 timeout 120 "$SAN" --tool racecheck --racecheck-report hazard python3 -m benchmarks.racecheck --buffers "$b" --s2r autopipe 2>&1 \
-    | grep -E "max err|numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12 || status=1
-done
+bash "$(dirname "$0")/device_racecheck_s2r.sh" || status=1
 echo "== GEMM, mma.sync"
 DISABLE_MMA_V3=1 timeout 300 python3 -m benchmarks gemm --kernels tl.load --dtypes "${DTYPES:-fp16}" --rounds "${ROUNDS:-6}" \
   --autopipe-variant ap-s2r:s2r=autopipe --autopipe-variant ap-prefetch:s2r=prefetch --out "$FINAL" 2>&1 | grep -v "^gemm\|^  " | tail -30 || status=1
