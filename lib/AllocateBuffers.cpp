@@ -696,8 +696,8 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
   // the local_alloc the load fed (returns null), or a local_load of `type`
   // (ordered after `token`, if any) gives the value (returned).
   auto readSlot = [&](Candidate &c, Value buffer, Value extract, Value token,
-                      Type type) -> Value {
-    OpBuilder cb(c.consumer);
+                      Type type, Operation *before = nullptr) -> Value {
+    OpBuilder cb(before ? before : c.consumer);
     Value view = tt::createSingleBufferView(cb, buffer, extract);
     setStage(view.getDefiningOp(), c.useStage, c.useCluster);
     if (c.alloc) {
@@ -712,6 +712,7 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
     return read.getResult();
   };
 
+  SmallVector<size_t> tmaReads;
   for (auto [ci, c] : llvm::enumerate(cands)) {
     Group &g = groups[c.group];
     if (c.staged) {
@@ -747,8 +748,7 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
       for (Operation *op : {view.getDefiningOp(), yes.getDefiningOp(),
                             copy.getOperation()})
         setStage(op, c.loadStage, c.loadCluster);
-      readSlot(c, buffers[ci], g.extract, Value(), Type()); // the alloc's view
-      dload->erase();
+      tmaReads.push_back(ci); // the alloc's view: below
       continue;
     }
     tt::LoadOp load = cast<tt::LoadOp>(c.load);
@@ -787,6 +787,23 @@ void LoopBuffers::lower(SmallVectorImpl<Candidate> &cands,
     }
     load->erase();
   }
+  // The slot views of TMA loads, in place of their local_allocs: each right
+  // before the alloc's first user, last load first -- the order Triton's TMA
+  // lowering gives them (two operands of one MMA: B's view, then A's), which
+  // makes the same code.
+  for (size_t ci : llvm::reverse(tmaReads)) {
+    Candidate &c = cands[ci];
+    Operation *firstUser = nullptr;
+    if (c.alloc)
+      for (Operation *user : c.alloc->getUsers())
+        if (user->getBlock() == c.consumer->getBlock() &&
+            (!firstUser || user->isBeforeInBlock(firstUser)))
+          firstUser = user;
+    readSlot(c, buffers[ci], groups[c.group].extract, Value(), Type(),
+             firstUser);
+  }
+  for (size_t ci : tmaReads)
+    cands[ci].load->erase();
 
   SmallVector<Value> yields;
   for (Group &g : groups) {
