@@ -94,6 +94,12 @@ def test_bad_settings_fail_at_decoration(kwargs, message):
         auto_pipeline(**kwargs)(_copy_kernel)
 
 
+def test_exported_from_the_package():
+    from triton_autopipe import auto_pipeline as exported
+
+    assert exported is auto_pipeline and "auto_pipeline" in ta.__all__
+
+
 def test_only_jit_functions_are_wrapped():
     with pytest.raises(TypeError, match="above @triton.jit"):
         auto_pipeline(schedule="default")(lambda: None)
