@@ -13,9 +13,10 @@ async copies on CUDA and gfx950, register-staged LDS buffers on gfx942;
 ``autopipe-print-schedule`` in between (the last point where the schedule is
 on the IR).
 
->>> steps = cuda_steps(options, 90, Settings())
->>> [s.name for s in steps][-6:]
-['...', 'schedule_loops', 'allocate_buffers', 'print_schedule', 'pipeline', ...]
+>>> from triton.backends.nvidia.compiler import CUDAOptions
+>>> names = [s.name for s in cuda_steps(CUDAOptions(num_stages=3), 90, Settings())]
+>>> names[names.index("schedule_loops"):names.index("pipeline") + 1]
+['schedule_loops', 'allocate_buffers', 'print_schedule', 'pipeline']
 """
 from __future__ import annotations
 
