@@ -67,12 +67,28 @@ def attention_variants(q: Any, k: Any, v: Any, out: Any, causal: bool, pipelines
     return variants
 
 
+def parse_configs(text: str) -> dict[int, list[AttnConfig]]:
+    """``D=BMxBN[wW][sS]`` items, comma separated, several per head dim allowed.
+
+    >>> parse_configs("64=128x64w8s3,64=128x128")[64][1].label()
+    'BM128 BN128 w8 s3'
+    """
+    configs: dict[int, list[AttnConfig]] = {}
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        d, sep, cfg = item.partition("=")
+        if not sep or not d.isdigit():
+            raise ValueError(f"--configs item {item!r}: expected D=BMxBN[wW][sS], e.g. 64=128x64w8s3")
+        configs.setdefault(int(d), []).append(AttnConfig.parse(cfg))
+    return configs
+
+
 def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, Any]]:
     """Measure every shape, causal and not; returns (rows, meta)."""
     import torch
 
     pipelines = pipelines_for(args)
     kernels = tuple(getattr(args, "kernels", "ptr,desc").split(","))
+    configs = parse_configs(getattr(args, "configs", ""))
     rows: list[Row] = []
     for B, H, N, D in (QUICK_SHAPES if args.quick else FULL_SHAPES):
         torch.manual_seed(N + D)
@@ -82,9 +98,11 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
             problem = f"({B},{H},{N},{D}) {'causal' if causal else 'full'}"
             log(f"attention {problem}")
             ref = _reference(q, k, v, causal)
-            cfg = BENCH_ATTN[D]
-            rows += measure_problem("attention", problem, attention_variants(q, k, v, out, causal, pipelines, cfg, kernels),
-                                    ref, RTOL, rep_ms(args), rounds=args.rounds, log=log)
+            variants = [var for cfg in configs.get(D, [BENCH_ATTN[D]])
+                        for var in attention_variants(q, k, v, out, causal, pipelines, cfg, kernels)]
+            sdpa = [var for var in variants if var.library]
+            variants = [var for var in variants if not var.library] + sdpa[:1]
+            rows += measure_problem("attention", problem, variants, ref, RTOL, rep_ms(args), rounds=args.rounds, log=log)
             del ref
             torch.cuda.empty_cache()
     return rows, run_meta(args)
@@ -94,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.attention", description=__doc__.splitlines()[0])
     add_common_args(parser)
     parser.add_argument("--kernels", default="ptr,desc", help=f"comma list of {', '.join(KERNELS)} (default %(default)s)")
+    parser.add_argument("--configs", default="", metavar="D=BMxBN[wW][sS],...",
+                        help="kernel configs per head dim, several allowed (default: the corpus config of each)")
     args = parser.parse_args(argv)
     rows, meta = run(args)
     paths = write_all(rows, meta, args.out, "attention", "Attention forward TFLOPS")

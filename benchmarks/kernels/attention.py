@@ -17,6 +17,7 @@ Example (on a GPU)::
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -46,6 +47,19 @@ class AttnConfig:
     def label(self) -> str:
         """Short text naming the blocks, warps and stages."""
         return f"BM{self.block_m} BN{self.block_n} w{self.num_warps} s{self.num_stages}"
+
+    @classmethod
+    def parse(cls, text: str) -> "AttnConfig":
+        """Read ``BMxBN[wW][sS]`` (warps default 8, stages 3).
+
+        >>> AttnConfig.parse("128x64w4s2")
+        AttnConfig(block_m=128, block_n=64, num_warps=4, num_stages=2)
+        """
+        m = re.fullmatch(r"(\d+)x(\d+)(?:w(\d+))?(?:s(\d+))?", text.strip())
+        if not m:
+            raise ValueError(f"attention config {text!r}: expected BMxBN[wW][sS], e.g. 128x64w8s3")
+        bm, bn, w, s = m.groups()
+        return cls(int(bm), int(bn), int(w or 8), int(s or 3))
 
 
 @triton.jit
