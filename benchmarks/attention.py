@@ -82,6 +82,49 @@ def parse_configs(text: str) -> dict[int, list[AttnConfig]]:
     return configs
 
 
+#: The forward config space of Triton's fused-attention tutorial (06), before its Hopper rule.
+TUTORIAL_SPACE = tuple(AttnConfig(bm, bn, w, st) for bm in (64, 128) for bn in (64, 128) for st in (2, 3, 4)
+                       for w in (4, 8))
+
+
+def tutorial_configs(causal: bool, capability: tuple[int, int]) -> list[AttnConfig]:
+    """The tutorial's configs that its ``keep`` rule leaves on this GPU (on sm90 it drops 8 warps for tiles
+    under 128x128); causal also needs BLOCK_M to be a multiple of BLOCK_N (our kernels assert it).
+
+    >>> [c.label() for c in tutorial_configs(True, (9, 0)) if c.num_stages == 3]
+    ['BM64 BN64 w4 s3', 'BM128 BN64 w4 s3', 'BM128 BN128 w4 s3', 'BM128 BN128 w8 s3']
+    """
+    hopper = capability[0] == 9
+    return [c for c in TUTORIAL_SPACE
+            if not (hopper and c.block_m * c.block_n < 128 * 128 and c.num_warps == 8)
+            and (not causal or c.block_m % c.block_n == 0)]
+
+
+def tune_for_triton(q: Any, k: Any, v: Any, out: Any, causal: bool, kernel: str, rep: int,
+                    log: Callable[[str], None] = print) -> AttnConfig:
+    """The tutorial-space config that is fastest under Triton's default pipeline (what the tutorial's
+    autotuner would pick for Triton); configs that fail to compile or launch (shared memory) are skipped."""
+    import torch
+    from triton.testing import do_bench
+
+    from .pipelines import TRITON, use
+
+    launch = KERNELS[kernel][1]
+    timed: list[tuple[float, AttnConfig]] = []
+    with use(TRITON):
+        for cfg in tutorial_configs(causal, torch.cuda.get_device_capability()):
+            try:
+                launch(q, k, v, out, causal, cfg)
+                timed.append((do_bench(lambda cfg=cfg: launch(q, k, v, out, causal, cfg), rep=rep), cfg))
+            except Exception as e:  # noqa: BLE001 - out of resources etc.: not a candidate
+                log(f"  tune: {cfg.label()} skipped ({type(e).__name__})")
+    if not timed:
+        raise RuntimeError("no tutorial config runs under Triton's default pipeline")
+    best_ms, best = min(timed, key=lambda t: t[0])
+    log("  tune (Triton default, ms): " + ", ".join(f"{c.label()} {ms:.3f}" for ms, c in sorted(timed, key=lambda t: t[0])))
+    return best
+
+
 def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, Any]]:
     """Measure every shape, causal and not; returns (rows, meta)."""
     import torch
@@ -98,6 +141,9 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
             problem = f"({B},{H},{N},{D}) {'causal' if causal else 'full'}"
             log(f"attention {problem}")
             ref = _reference(q, k, v, causal)
+            if getattr(args, "tune", False):
+                configs[D] = [tune_for_triton(q, k, v, out, causal, kernels[0], rep_ms(args) // 2, log)]
+                log(f"  tuned config: {configs[D][0].label()}")
             variants = [var for cfg in configs.get(D, [BENCH_ATTN[D]])
                         for var in attention_variants(q, k, v, out, causal, pipelines, cfg, kernels)]
             sdpa = [var for var in variants if var.library]
@@ -114,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kernels", default="ptr,desc", help=f"comma list of {', '.join(KERNELS)} (default %(default)s)")
     parser.add_argument("--configs", default="", metavar="D=BMxBN[wW][sS],...",
                         help="kernel configs per head dim, several allowed (default: the corpus config of each)")
+    parser.add_argument("--tune", action="store_true",
+                        help="per problem, use the config of the tutorial's space that is fastest under Triton's "
+                        "default pipeline (first of --kernels)")
     args = parser.parse_args(argv)
     rows, meta = run(args)
     paths = write_all(rows, meta, args.out, "attention", "Attention forward TFLOPS")

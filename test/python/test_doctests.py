@@ -14,3 +14,12 @@ def test_docstring_examples(module, fresh_hook):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0, result
+
+
+@pytest.mark.parametrize("module", ["benchmarks.attention", "benchmarks.kernels.attention"])
+def test_benchmark_docstring_examples(module):
+    """Config parsing and the tutorial's config space (the attention benchmark's --configs and --tune)."""
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0, result
