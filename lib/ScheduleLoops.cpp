@@ -42,6 +42,10 @@
 //                Both span 4 stages: a loop whose trip count is a known
 //                constant below 4 (constant bounds, or `[lb, lb + c)` like the
 //                causal diagonal loop) gets default instead, with the reason.
+//                They also fall back to default, with the estimate, where
+//                the scores, P and the output accumulator would need more
+//                than 192 registers a thread (attentionRegisters; measured:
+//                spills and 0.34-0.70x past it).
 //   auto         default, also for attention-like loops: measured on H100
 //                with autopipe-expand-loops (8 rounds, paired ratios to
 //                Triton's default, pointer and tensor-descriptor kernels, two
@@ -116,6 +120,14 @@ constexpr const char *kKindAttr = "autopipe.schedule";
 enum class Kind { Default, AttentionA, AttentionB, Auto };
 /// Stages of both attention schedules (loadK 0, loadV 1, ..., 3).
 constexpr int kAttentionStages = 4;
+/// Register budget of the attention schedules, in 32-bit registers a thread
+/// (see attentionRegisters). Both keep the scores (or P) of the next
+/// iteration live next to the output accumulator. Measured on H100 (TMA
+/// kernel, paired ratios to Triton's default, ptxas register counts): an
+/// estimate of 80-160 ran at 0.94-1.08x; 224 (d128, 128x64 tiles, 4 warps)
+/// hit 255 registers and ran at 0.34x (attention-a) and 0.66x (attention-b);
+/// 256 (d64, 128x128 tiles, 4 warps) at 0.44x and 0.70x.
+constexpr int64_t kAttentionRegisterBudget = 192;
 
 std::optional<Kind> parseKind(StringRef s) {
   return llvm::StringSwitch<std::optional<Kind>>(s)
@@ -165,6 +177,25 @@ SetVector<Operation *> sameIterationSlice(Block *body, Value value) {
     });
   }
   return slice;
+}
+
+/// Registers a thread needs for the values the attention schedules keep live
+/// together: the scores (first MMA's result), the output accumulator (second
+/// MMA's result) and P (the second MMA's A operand, when it is a register
+/// tensor), spread over the kernel's threads. 0 when unknown.
+int64_t attentionRegisters(Operation *mma0, Operation *mma1) {
+  auto module = mma0->getParentOfType<ModuleOp>();
+  auto warps = module->getAttrOfType<IntegerAttr>("ttg.num-warps");
+  auto lanes = module->getAttrOfType<IntegerAttr>("ttg.threads-per-warp");
+  if (!warps || !lanes || warps.getInt() * lanes.getInt() <= 0)
+    return 0;
+  int64_t bytes = 0;
+  for (Value v : SmallVector<Value, 3>{mma0->getResult(0), mma1->getResult(0),
+                                      mma1->getOperand(0)})
+    if (auto type = dyn_cast<RankedTensorType>(v.getType()))
+      bytes += type.getNumElements() *
+               std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+  return bytes / 4 / (warps.getInt() * lanes.getInt());
 }
 
 /// The ops that rescale an MMA's accumulator operand inside the loop: walking
@@ -433,6 +464,17 @@ Kind LoopScheduler::choose(Kind requested, const LoopAnalysis &a,
       why = (kindName(requested) + " requested, but the loop runs " +
              Twine(*trips) + " iteration(s), fewer than its " +
              Twine(kAttentionStages) + " stages; using default")
+                .str();
+      return Kind::Default;
+    }
+    // Past the register budget, the schedule spills (measured 0.34-0.70x of
+    // Triton's): fall back rather than hand the user a slower kernel.
+    if (int64_t regs = attentionRegisters(a.mma0, a.mma1);
+        regs > kAttentionRegisterBudget) {
+      why = (kindName(requested) + " requested, but scores, P and the " +
+             "accumulator need about " + Twine(regs) +
+             " registers a thread (budget " + Twine(kAttentionRegisterBudget) +
+             "; more warps or smaller tiles lower it); using default")
                 .str();
       return Kind::Default;
     }

@@ -45,7 +45,8 @@ inline constexpr PassOptionDoc scheduleLoopsOptions[] = {
      "default | attention-a | attention-b | auto (default: the attention "
      "schedules were not reliably ahead of it on any measured attention "
      "kernel). attention-a/b fall back to default on a loop known to run "
-     "fewer than their 4 stages."},
+     "fewer than their 4 stages, and where scores, P and the accumulator "
+     "would need more than 192 registers a thread (they spill there)."},
     {"remarks", "bool", "true",
      "Emit one remark per loop: the schedule chosen and why, or why the loop "
      "was left as is."},

@@ -107,3 +107,24 @@
 // TRIPS-NEXT:   stage 2 cluster 0  ttg.local_alloc
 // TRIPS-IR: {autopipe.schedule = "attention-b", tt.scheduled_max_stage = 3 : i32}
 // TRIPS-IR: {autopipe.schedule = "default", tt.scheduled_max_stage = 2 : i32}
+
+// Register budget: the TMA kernel at d128 with 128x64 tiles and 4 warps. The
+// scores (128x64 f32), P (128x64 f16) and the accumulator (128x128 f32) need
+// about 224 registers a thread, past the attention schedules' budget of 192
+// (on H100 they spilled at 255 registers and ran at 0.34x / 0.66x of
+// Triton's), so a requested attention-a or attention-b falls back to default
+// and the remark gives the estimate. The 8-warp inputs above (80 and 160) keep
+// the schedule they ask for.
+// RUN: %autopipe-opt %inputs/attention-desc-d128-w4-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-a},autopipe-print-schedule{remarks=false output=-})' \
+// RUN:   -o %t.w4a 2>&1 | FileCheck %s --check-prefix=REGS-A
+// RUN: FileCheck %s --check-prefix=REGS-IR < %t.w4a
+// RUN: %autopipe-opt %inputs/attention-desc-d128-w4-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b})' \
+// RUN:   -o %t.w4b 2>&1 | FileCheck %s --check-prefix=REGS-B
+// RUN: FileCheck %s --check-prefix=REGS-IR < %t.w4b
+// REGS-A: attention_desc.py:85:25): default schedule, 3 stages, 2 pipelined load(s) (attention-a requested, but scores, P and the accumulator need about 224 registers a thread (budget 192; more warps or smaller tiles lower it); using default)
+// REGS-A:      loop #0 in @attn_desc_kernel {{.*}}: 3 stage(s) (tt.scheduled_max_stage = 2)
+// REGS-A-NOT:  stage 3
+// REGS-B: (attention-b requested, but scores, P and the accumulator need about 224 registers a thread (budget 192; more warps or smaller tiles lower it); using default)
+// REGS-IR: {autopipe.schedule = "default", tt.scheduled_max_stage = 2 : i32}
