@@ -57,7 +57,9 @@ def attention_variants(q: Any, k: Any, v: Any, out: Any, causal: bool, pipelines
     variants = []
     for name in kernels:
         prefix, launch = KERNELS[name]
-        kernel = f"{prefix} BM{cfg.block_m} BN{cfg.block_n} w{cfg.num_warps}"
+        # the config's stages too: two configs that differ only in num_stages are two kernels, each
+        # compared with its own Triton row (no-pipe launches with 1 whatever the label says)
+        kernel = f"{prefix} {cfg.label()}"
         for p in pipelines:
             c = cfg.with_stages(p.stages(cfg.num_stages))
             variants.append(Variant(kernel, p, lambda c=c, launch=launch: (out, launch(q, k, v, out, causal, c)),

@@ -89,6 +89,22 @@ def test_attention_schedule_on_hip_falls_back_to_default(target, capfd):
     assert "attention-a requested, but attention schedules are CUDA-only for now; using default" in err
 
 
+@pytest.mark.parametrize("schedule", ["attention-a", "attention-b"])
+def test_attention_schedule_over_register_budget_falls_back(schedule, capfd):
+    """d128 TMA attention with 128x64 tiles and 4 warps: scores, P and the accumulator need ~224
+    registers a thread (on H100 A/B spilled to 0.34x/0.66x), so the requested schedule is not used."""
+    from benchmarks.kernels.attention import AttnConfig
+    from benchmarks.kernels.corpus import attention_desc_entry
+
+    entry = attention_desc_entry("fp16", 128, False, AttnConfig(128, 64, num_warps=4, num_stages=3))
+    ta.enable(schedule=schedule, explain=True)
+    kernel = _compile(entry, "cuda:90")
+    err = capfd.readouterr().err
+    assert f"{schedule} requested, but scores, P and the accumulator need about 224 registers a thread" in err
+    assert set(SCHEDULE_ATTR.findall(kernel.asm["ttgir"])) == {"default"}
+    assert kernel.asm["cubin"]
+
+
 def test_auto_explains_its_choice_on_attention(capfd):
     """auto keeps default on attention (the attention schedules were not
     reliably ahead of it) and says why; on causal head dim 128 the diagonal
