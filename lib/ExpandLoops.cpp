@@ -54,6 +54,8 @@
 //        wgmmas in flight also make ptxas serialize (C7514). Dots whose operands are not loop-invariant or
 //        slot-indexed circular buffers, dots in nested regions, non-fp32
 //        accumulators: the loop falls back to `triton` (remark says why);
+//      - `off`: no wgmma is made asynchronous (each completes where it is
+//        issued); the loads stay pipelined;
 //      - `auto` (default): `triton` for loops where Triton keeps every wgmma
 //        in flight (a GEMM: identical output), `autopipe` where Triton would
 //        serialize one (e.g. attention: the scores are read by softmax).
@@ -66,7 +68,12 @@
 //                                 `tt.num_stages` (loops of <= 1 stage are
 //                                 not given async dots, as in Triton);
 //   speculate-mma (bool, true)    run MMAs of early stages unpredicated;
-//   async-dots   (string, auto)   auto | autopipe | triton;
+//   async-dots   (string, auto)   auto | autopipe | triton | off (every
+//                                 wgmma stays synchronous, loads still
+//                                 pipelined: fewer live accumulators; on H100
+//                                 d64 attention, 128x128 tiles, 8 warps: 156
+//                                 -> 128 registers, 2 CTAs an SM, 1.37x
+//                                 Triton's default);
 //   remarks      (bool, true)     one remark per expanded loop;
 //   output       (string, "")     also write those lines to "-" or a file.
 //
@@ -626,9 +633,9 @@ struct ExpandLoopsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (asyncDots != "auto" && asyncDots != "autopipe" &&
-        asyncDots != "triton") {
+        asyncDots != "triton" && asyncDots != "off") {
       module.emitError() << "autopipe-expand-loops: async-dots must be auto, "
-                            "autopipe or triton, got '"
+                            "autopipe, triton or off, got '"
                          << asyncDots << "'";
       return signalPassFailure();
     }
@@ -704,8 +711,9 @@ struct ExpandLoopsPass
           tt::getNumStagesOrDefault(loop, numStages) > 1)
         others.push_back(loop);
     });
-    for (scf::ForOp loop : others)
-      tt::asyncLaunchDots(loop);
+    if (asyncDots != "off")
+      for (scf::ForOp loop : others)
+        tt::asyncLaunchDots(loop);
     for (auto [loop, stages] : expanded) {
       std::string msg = "expanded into " + std::to_string(stages) + " stages";
       if (tt::getNumStagesOrDefault(loop, numStages) <= 1 ||
@@ -715,6 +723,10 @@ struct ExpandLoopsPass
       }
       std::string mode = asyncDots;
       std::string why;
+      if (mode == "off") {
+        say(loop.getLoc(), msg + "; wgmma left synchronous (async-dots=off)");
+        continue;
+      }
       ttng::WarpGroupDotOp serialized = firstSerializedByTriton(loop);
       if (mode == "auto") {
         mode = serialized ? "autopipe" : "triton";

@@ -172,7 +172,8 @@ inline constexpr PassOptionDoc expandLoopsOptions[] = {
      "warp_group_dot_wait right before each point that needs one complete: "
      "first reader, register-operand rewrite, write into the circular-buffer "
      "slot it read), 'auto' (triton where it keeps every dot in flight, "
-     "autopipe elsewhere)."},
+     "autopipe elsewhere), 'off' (every wgmma stays synchronous; the loads "
+     "are still pipelined: fewer registers, which can buy occupancy)."},
     {"remarks", "bool", "true",
      "Emit one remark per scheduled loop: expanded or not, and how its wgmma "
      "waits were placed."},

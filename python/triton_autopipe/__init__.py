@@ -53,7 +53,7 @@ def _truthy(value: Optional[str]) -> bool:
 
 def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
            buffers: Optional[str] = None, expand: Optional[str] = None,
-           s2r: Optional[str] = None) -> None:
+           s2r: Optional[str] = None, async_dots: Optional[str] = None) -> None:
     """Install our stages hook (chained after any hook already installed) and
     load the plugin. ``explain`` prints each loop's schedule to stderr (default:
     ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
@@ -69,7 +69,10 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     shared->register prefetch on sm80), ``autopipe`` (our
     ``autopipe-double-buffer-operands`` on every target), ``prefetch``
     (Triton's prefetch on every CUDA target) or ``off`` (default:
-    ``TRITON_AUTOPIPE_S2R``). Calling it again replaces the settings.
+    ``TRITON_AUTOPIPE_S2R``); ``async_dots`` is ``auto`` (default), ``autopipe``,
+    ``triton`` or ``off`` (sm90 wgmma left synchronous, loads still pipelined;
+    default: ``TRITON_AUTOPIPE_ASYNC_DOTS``). Calling it again replaces the
+    settings.
 
     >>> enable(schedule="attention-a")   # attention: first dot one stage ahead
     """
@@ -85,7 +88,10 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
         expand = os.environ.get("TRITON_AUTOPIPE_EXPAND", "").strip() or "autopipe"
     if s2r is None:
         s2r = os.environ.get("TRITON_AUTOPIPE_S2R", "").strip() or "triton"
-    _install(Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand, s2r=s2r))
+    if async_dots is None:
+        async_dots = os.environ.get("TRITON_AUTOPIPE_ASYNC_DOTS", "").strip() or "auto"
+    _install(Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand, s2r=s2r,
+                      async_dots=async_dots))
 
 
 def _install(settings) -> None:

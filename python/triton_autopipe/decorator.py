@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator, Optional
 from triton.runtime.jit import KernelInterface
 
 #: Keyword arguments of :func:`auto_pipeline` and the Settings field each sets.
-_FIELDS = ("schedule", "buffers", "expand", "s2r", "explain", "global_to_shared_stages",
+_FIELDS = ("schedule", "buffers", "expand", "s2r", "async_dots", "explain", "global_to_shared_stages",
            "shared_to_register_stages")
 
 
@@ -98,12 +98,13 @@ class AutoPipelined(KernelInterface):
 
 
 def auto_pipeline(fn: Optional[Any] = None, *, schedule: Optional[str] = None, buffers: Optional[str] = None,
-                  expand: Optional[str] = None, s2r: Optional[str] = None, explain: Optional[bool] = None,
+                  expand: Optional[str] = None, s2r: Optional[str] = None, async_dots: Optional[str] = None,
+                  explain: Optional[bool] = None,
                   global_to_shared_stages: Optional[int] = None,
                   shared_to_register_stages: Optional[int] = None) -> Any:
     """Compile this ``@triton.jit`` kernel with our pipelining and these settings.
 
-    ``schedule``, ``buffers``, ``expand``, ``s2r``, ``explain``: as for
+    ``schedule``, ``buffers``, ``expand``, ``s2r``, ``async_dots``, ``explain``: as for
     :func:`triton_autopipe.enable`; ``global_to_shared_stages``: circular-buffer
     slots per pipelined load (default: the schedule's distance; more slots than
     the shared memory holds are reduced, with a remark);
@@ -115,7 +116,8 @@ def auto_pipeline(fn: Optional[Any] = None, *, schedule: Optional[str] = None, b
     ... @triton.jit
     ... def kernel(...): ...
     """
-    overrides = dict(schedule=schedule, buffers=buffers, expand=expand, s2r=s2r, explain=explain,
+    overrides = dict(schedule=schedule, buffers=buffers, expand=expand, s2r=s2r, async_dots=async_dots,
+                     explain=explain,
                      global_to_shared_stages=global_to_shared_stages,
                      shared_to_register_stages=shared_to_register_stages)
     if shared_to_register_stages is not None and s2r is None:

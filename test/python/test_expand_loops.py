@@ -90,3 +90,29 @@ def test_attention_wgmma_stay_async(schedule, head_dim, tmp_path):
     if schedule == "attention-a":
         # Triton predicates the early MMA: scf.if, and a wait 0 right after it.
         assert re.search(r"scf\.if", theirs.asm["ttgir"][theirs.asm["ttgir"].index("scf.for"):])
+
+
+def test_async_dots_off_keeps_wgmma_synchronous_and_loads_pipelined(tmp_path):
+    """``async_dots="off"``: no wgmma is async (no wait in the PTX), the K/V copies are still pipelined,
+    and the kernel needs fewer registers than with async wgmma (d64, 128x128 tiles, 8 warps: on H100
+    156 -> 128, which is what lets 2 CTAs share an SM)."""
+    from benchmarks.kernels.attention import AttnConfig
+    from benchmarks.kernels.corpus import attention_desc_entry
+
+    entry = attention_desc_entry("fp16", 64, False, AttnConfig(128, 128, num_warps=8, num_stages=3))
+    regs = {}
+    for mode in ("auto", "off"):
+        ta.enable(async_dots=mode)
+        kernel = triton.compile(entry.source(), target=TARGETS["cuda:90"], options=entry.options("cuda:90"))
+        ttgir, ptx = kernel.asm["ttgir"], kernel.asm["ptx"]
+        loop = ttgir[ttgir.index("scf.for"):]
+        assert ("isAsync = true" in loop) == (mode == "auto")
+        assert bool(re.search(r"wgmma\.wait_group\.sync\.aligned [1-9]", ptx)) == (mode == "auto")
+        assert "ttng.async_tma_copy_global_to_local" in loop  # loads of later iterations in the body
+        regs[mode] = int(re.search(r"Used (\d+) registers", _ptxas_log(ptx, tmp_path)).group(1))
+    assert regs["off"] < regs["auto"], regs
+
+
+def test_async_dots_setting_is_validated():
+    with pytest.raises(ValueError, match="async_dots"):
+        ta.enable(async_dots="sometimes")
