@@ -182,20 +182,16 @@ SetVector<Operation *> sameIterationSlice(Block *body, Value value) {
 /// Registers a thread needs for the values the attention schedules keep live
 /// together: the scores (first MMA's result), the output accumulator (second
 /// MMA's result) and P (the second MMA's A operand, when it is a register
-/// tensor), spread over the kernel's threads. 0 when unknown.
+/// tensor), spread over the kernel's threads (32 a warp: CUDA only, as the
+/// attention schedules; the same per-thread measure as `staged-bytes`).
 int64_t attentionRegisters(Operation *mma0, Operation *mma1) {
-  auto module = mma0->getParentOfType<ModuleOp>();
-  auto warps = module->getAttrOfType<IntegerAttr>("ttg.num-warps");
-  auto lanes = module->getAttrOfType<IntegerAttr>("ttg.threads-per-warp");
-  if (!warps || !lanes || warps.getInt() * lanes.getInt() <= 0)
-    return 0;
   int64_t bytes = 0;
   for (Value v : SmallVector<Value, 3>{mma0->getResult(0), mma1->getResult(0),
                                       mma1->getOperand(0)})
-    if (auto type = dyn_cast<RankedTensorType>(v.getType()))
-      bytes += type.getNumElements() *
-               std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
-  return bytes / 4 / (warps.getInt() * lanes.getInt());
+    if (isa<RankedTensorType>(v.getType()))
+      bytes += byteSize(v.getType());
+  int64_t threads = 32 * static_cast<int64_t>(tt::gpu::lookupNumWarps(mma0));
+  return bytes / 4 / threads;
 }
 
 /// The ops that rescale an MMA's accumulator operand inside the loop: walking
