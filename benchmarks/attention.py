@@ -48,22 +48,23 @@ def _reference(q: Any, k: Any, v: Any, causal: bool) -> Any:
 
 
 def attention_variants(q: Any, k: Any, v: Any, out: Any, causal: bool, pipelines: list[Pipeline],
-                       cfg: AttnConfig, kernels: tuple[str, ...] = ("ptr", )) -> list[Variant]:
-    """All variants of one attention problem: our kernels x pipelines, then SDPA."""
+                       configs: list[AttnConfig], kernels: tuple[str, ...] = ("ptr", )) -> list[Variant]:
+    """All variants of one attention problem: our kernels x configs x pipelines, then SDPA once."""
     import torch.nn.functional as F
 
     B, H, N, D = q.shape
     flops = attention_flops(B, H, N, D, causal)
     variants = []
-    for name in kernels:
-        prefix, launch = KERNELS[name]
-        # the config's stages too: two configs that differ only in num_stages are two kernels, each
-        # compared with its own Triton row (no-pipe launches with 1 whatever the label says)
-        kernel = f"{prefix} {cfg.label()}"
-        for p in pipelines:
-            c = cfg.with_stages(p.stages(cfg.num_stages))
-            variants.append(Variant(kernel, p, lambda c=c, launch=launch: (out, launch(q, k, v, out, causal, c)),
-                                    flops, out=out))
+    for cfg in configs:
+        for name in kernels:
+            prefix, launch = KERNELS[name]
+            # the config's stages too: two configs that differ only in num_stages are two kernels, each
+            # compared with its own Triton row (no-pipe launches with 1 whatever the label says)
+            kernel = f"{prefix} {cfg.label()}"
+            for p in pipelines:
+                c = cfg.with_stages(p.stages(cfg.num_stages))
+                variants.append(Variant(kernel, p, lambda c=c, launch=launch: (out, launch(q, k, v, out, causal, c)),
+                                        flops, out=out))
     variants.append(Variant("SDPA", None, lambda: (F.scaled_dot_product_attention(q, k, v, is_causal=causal), None),
                             flops, library="SDPA"))
     return variants
@@ -122,9 +123,9 @@ def tune_for_triton(q: Any, k: Any, v: Any, out: Any, causal: bool, kernel: str,
                 log(f"  tune: {cfg.label()} skipped ({type(e).__name__})")
     if not timed:
         raise RuntimeError("no tutorial config runs under Triton's default pipeline")
-    best_ms, best = min(timed, key=lambda t: t[0])
-    log("  tune (Triton default, ms): " + ", ".join(f"{c.label()} {ms:.3f}" for ms, c in sorted(timed, key=lambda t: t[0])))
-    return best
+    timed.sort(key=lambda t: t[0])
+    log("  tune (Triton default, ms): " + ", ".join(f"{c.label()} {ms:.3f}" for ms, c in timed))
+    return timed[0][1]
 
 
 def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, Any]]:
@@ -144,12 +145,11 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
             log(f"attention {problem}")
             ref = _reference(q, k, v, causal)
             if getattr(args, "tune", False):
-                configs[D] = [tune_for_triton(q, k, v, out, causal, kernels[0], rep_ms(args) // 2, log)]
-                log(f"  tuned config: {configs[D][0].label()}")
-            variants = [var for cfg in configs.get(D, [BENCH_ATTN[D]])
-                        for var in attention_variants(q, k, v, out, causal, pipelines, cfg, kernels)]
-            sdpa = [var for var in variants if var.library]
-            variants = [var for var in variants if not var.library] + sdpa[:1]
+                problem_configs = [tune_for_triton(q, k, v, out, causal, kernels[0], rep_ms(args) // 2, log)]
+                log(f"  tuned config: {problem_configs[0].label()}")
+            else:
+                problem_configs = configs.get(D, [BENCH_ATTN[D]])
+            variants = attention_variants(q, k, v, out, causal, pipelines, problem_configs, kernels)
             rows += measure_problem("attention", problem, variants, ref, RTOL, rep_ms(args), rounds=args.rounds, log=log)
             del ref
             torch.cuda.empty_cache()

@@ -8,18 +8,12 @@ import pytest
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
 
 
-@pytest.mark.parametrize("module", ["triton_autopipe.pipelines", "triton_autopipe.decorator"])
+@pytest.mark.parametrize("module", ["triton_autopipe.pipelines", "triton_autopipe.decorator",
+                                    # the attention benchmark's --configs parsing and --tune config space
+                                    "benchmarks.attention", "benchmarks.kernels.attention"])
 def test_docstring_examples(module, fresh_hook):
     import importlib
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0, result
 
-
-@pytest.mark.parametrize("module", ["benchmarks.attention", "benchmarks.kernels.attention"])
-def test_benchmark_docstring_examples(module):
-    """Config parsing and the tutorial's config space (the attention benchmark's --configs and --tune)."""
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0, result
