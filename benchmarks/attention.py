@@ -135,8 +135,11 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
     pipelines = pipelines_for(args)
     kernels = tuple(getattr(args, "kernels", "ptr,desc").split(","))
     configs = parse_configs(getattr(args, "configs", ""))
+    head_dims = {int(d) for d in getattr(args, "head_dims", "").split(",") if d.strip()}
     rows: list[Row] = []
     for B, H, N, D in (QUICK_SHAPES if args.quick else FULL_SHAPES):
+        if head_dims and D not in head_dims:
+            continue
         torch.manual_seed(N + D)
         q, k, v = (torch.randn(B, H, N, D, device="cuda", dtype=torch.float16) for _ in range(3))
         out = torch.empty_like(q)
@@ -162,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kernels", default="ptr,desc", help=f"comma list of {', '.join(KERNELS)} (default %(default)s)")
     parser.add_argument("--configs", default="", metavar="D=BMxBN[wW][sS],...",
                         help="kernel configs per head dim, several allowed (default: the corpus config of each)")
+    parser.add_argument("--head-dims", default="", metavar="D,...",
+                        help="only the shapes of these head dims (default: every shape)")
     parser.add_argument("--tune", action="store_true",
                         help="per problem, use the config of the tutorial's space that is fastest under Triton's "
                         "default pipeline (first of --kernels)")

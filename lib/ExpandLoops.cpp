@@ -59,6 +59,10 @@
 //      - `auto` (default): `triton` for loops where Triton keeps every wgmma
 //        in flight (a GEMM: identical output), `autopipe` where Triton would
 //        serialize one (e.g. attention: the scores are read by softmax).
+//      Wait operands that only extend the life of buffers read by
+//      synchronous wgmmas are dropped (Triton's asyncLaunchDots adds them
+//      through loop init args, e.g. a speculated prologue wgmma of an earlier
+//      loop, which would keep that loop's buffers allocated).
 //   4. Triton's wait-count update for async copies, arith canonicalization,
 //      TMA store pipelining (as `tritongpu-pipeline`).
 // Loops the expander rejects stay as they are (still correct, with a remark).
@@ -594,6 +598,49 @@ ttng::WarpGroupDotOp firstSerializedByTriton(scf::ForOp loop) {
   return nullptr;
 }
 
+/// Triton's asyncLaunchDots keeps a buffer alive until a wait by adding to
+/// that wait the shared-memory operands of every wgmma found in the backward
+/// slice of the values it waits for. That slice runs through `scf.for` init
+/// args into earlier loops and their prologues, so after a loop of a second
+/// pipelined loop nest it also picks up the speculated, synchronous prologue
+/// wgmma of the first one and keeps the first loop's circular buffers alive
+/// across the second (causal attention, attention-b with triton waits: 96 KiB
+/// more shared memory than fits). A synchronous wgmma is complete where it is
+/// issued, so its operands need no such extension: drop memdesc operands
+/// (their results are never used) that no asynchronous wgmma reads. Returns
+/// the number of operands dropped.
+unsigned dropSettledWaitBuffers(ModuleOp module) {
+  SmallVector<ttng::WarpGroupDotWaitOp> waits;
+  module.walk([&](ttng::WarpGroupDotWaitOp w) { waits.push_back(w); });
+  unsigned dropped = 0;
+  for (ttng::WarpGroupDotWaitOp wait : waits) {
+    SmallVector<unsigned> kept;
+    for (auto [i, v] : llvm::enumerate(wait.getInputs())) {
+      bool settled = isa<ttg::MemDescType>(v.getType()) &&
+                     wait.getResult(i).use_empty() &&
+                     llvm::none_of(v.getUsers(), [](Operation *user) {
+                       auto dot = dyn_cast<ttng::WarpGroupDotOp>(user);
+                       return dot && dot.getIsAsync();
+                     });
+      if (!settled)
+        kept.push_back(i);
+    }
+    if (kept.size() == wait.getNumOperands())
+      continue;
+    dropped += wait.getNumOperands() - kept.size();
+    OpBuilder builder(wait);
+    SmallVector<Value> inputs;
+    for (unsigned i : kept)
+      inputs.push_back(wait.getInputs()[i]);
+    auto slim = ttng::WarpGroupDotWaitOp::create(builder, wait.getLoc(), inputs,
+                                                 wait.getPendings());
+    for (auto [j, i] : llvm::enumerate(kept))
+      wait.getResult(i).replaceAllUsesWith(slim.getResult(j));
+    wait.erase();
+  }
+  return dropped;
+}
+
 Operation *predicateOrSpeculate(RewriterBase &rewriter, Operation *op,
                                 Value pred, bool speculateMMA) {
   if (speculateMMA && isa<ttng::WarpGroupDotOp, tt::DotOp>(op))
@@ -751,6 +798,7 @@ struct ExpandLoopsPass
                              why);
     }
     module.walk([](Operation *op) { op->removeAttr(kExpandStageAttr); });
+    dropSettledWaitBuffers(module);
 
     // 4. Copy waits, cleanup, TMA stores.
     tt::updateWaits(module);

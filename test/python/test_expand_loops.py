@@ -116,3 +116,25 @@ def test_async_dots_off_keeps_wgmma_synchronous_and_loads_pipelined(tmp_path):
 def test_async_dots_setting_is_validated():
     with pytest.raises(ValueError, match="async_dots"):
         ta.enable(async_dots="sometimes")
+
+
+_TRITON_SHARED: dict[str, int] = {}  # Triton's own shared memory for the kernel below, compiled once
+
+
+@pytest.mark.parametrize("async_dots", ["auto", "autopipe", "triton", "off"])
+@pytest.mark.parametrize("schedule", ["auto", "attention-a", "attention-b"])
+def test_two_loop_kernel_fits_in_shared_memory(schedule, async_dots):
+    """Causal TMA attention has two pipelined loops. No schedule / wait mode may keep the first loop's
+    buffers alive across the second: with attention-b and Triton's waits it did (327704 bytes of shared
+    memory at d128, 128x128 tiles, 8 warps: OutOfResources on an H100, whose limit is 232448)."""
+    from benchmarks.kernels.attention import AttnConfig
+    from benchmarks.kernels.corpus import attention_desc_entry
+
+    entry = attention_desc_entry("fp16", 128, True, AttnConfig(128, 128, num_warps=8, num_stages=3))
+    if "triton" not in _TRITON_SHARED:
+        ta.disable()
+        _TRITON_SHARED["triton"] = triton.compile(entry.source(), target=TARGETS["cuda:90"],
+                                                  options=entry.options("cuda:90")).metadata.shared
+    ta.enable(schedule=schedule, async_dots=async_dots)
+    ours = triton.compile(entry.source(), target=TARGETS["cuda:90"], options=entry.options("cuda:90"))
+    assert ours.metadata.shared <= _TRITON_SHARED["triton"], (ours.metadata.shared, _TRITON_SHARED)

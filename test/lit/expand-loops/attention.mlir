@@ -117,3 +117,25 @@
 // OFF:       ttng.warp_group_dot {{.*}} {inputPrecision = 0 : i32} :
 // OFF:       ttg.async_copy_global_to_local
 // OFF:       scf.yield
+
+// Two pipelined loops (causal attention: off-diagonal, then diagonal blocks),
+// attention-b with Triton's waits. The first loop's prologue issues MMA0 of
+// its iteration 0 as a synchronous wgmma. Triton's asyncLaunchDots threads
+// into the wait after the second loop the buffers of every wgmma reachable
+// through the loops' init args -- that prologue wgmma included, so the first
+// loop's K slots would stay allocated next to the second loop's (96 KiB more:
+// 327704 bytes of shared memory, more than an H100 has). The pass drops
+// buffers that no asynchronous wgmma reads: the wait keeps Q (read by the
+// loops' async wgmmas) and not the K slot of the prologue.
+// RUN: %autopipe-opt %inputs/attention-desc-causal-d128-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 schedule=attention-b remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{async-dots=triton remarks=false})' \
+// RUN:   | FileCheck %s --check-prefix=TWO
+// TWO:      ttng.warp_group_dot %[[Q:[0-9]+]], %[[K0:[0-9]+]], %{{.*}} {inputPrecision = 0 : i32} :
+// TWO:      scf.for
+// TWO:      scf.for
+// TWO:      ttng.warp_group_dot %[[Q]], %{{.*}} {inputPrecision = 0 : i32, isAsync = true}
+// TWO:      scf.yield
+// TWO-NEXT: }
+// TWO-NEXT: ttng.warp_group_dot_wait %{{[0-9]+}}#0, %[[Q]] {pendings = 0 : i32} : tensor<128x128xf32, #mma>, !ttg.memdesc<128x128xf16, #shared, #smem>{{$}}
+// TWO-NOT:  %[[K0]]
+// TWO:      ttg.local_dealloc
