@@ -257,6 +257,35 @@ def test_attention_desc(B: int, H: int, N: int, head_dim: int, causal: bool, pip
     _check(out, ref)
 
 
+# The bar's configs (benchmarks/device_bar.sh) under the wgmma wait modes: async_dots=off (2 CTAs an SM on
+# the first two), and the attention schedules with Triton's waits (two loops when causal: the first loop's
+# buffers must not stay allocated across the second).
+BAR_ATTN_CONFIGS = [
+    pytest.param(128, AttnConfig(128, 64, num_warps=8, num_stages=2), id="d128-128x64w8s2"),
+    pytest.param(64, AttnConfig(128, 128, num_warps=8, num_stages=3), id="d64-128x128w8s3"),
+    pytest.param(128, AttnConfig(128, 128, num_warps=8, num_stages=3), id="d128-128x128w8s3"),
+]
+WAIT_MODES = [
+    pytest.param(Pipeline(f"autopipe-{s}-{a}", autopipe=True, enable_kwargs={"schedule": s, "async_dots": a}),
+                 id=f"autopipe-{s}-{a}", marks=_AUTOPIPE_SKIP)
+    for s, a in (("auto", "off"), ("attention-a", "triton"), ("attention-b", "triton"), ("attention-b", "autopipe"))
+]
+
+
+@pytest.mark.parametrize("pipeline", WAIT_MODES)
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+@pytest.mark.parametrize("head_dim,cfg", BAR_ATTN_CONFIGS)
+@pytest.mark.parametrize("B,H,N", [pytest.param(1, 2, 256, id="seq256"), pytest.param(1, 4, 2048, id="seq2048")])
+def test_attention_desc_wait_modes(B: int, H: int, N: int, head_dim: int, cfg: AttnConfig, causal: bool,
+                                   pipeline: Pipeline) -> None:
+    q, k, v = (torch.randn((B, H, N, head_dim), device="cuda", dtype=torch.float16) for _ in range(3))
+    out = _nan((B, H, N, head_dim), torch.float16)
+    with use(pipeline):
+        launch_attention_desc(q, k, v, out, causal, cfg)
+    ref = torch.nn.functional.scaled_dot_product_attention(q.float(), k.float(), v.float(), is_causal=causal)
+    _check(out, ref)
+
+
 @_AUTOPIPE_SKIP
 @pytest.mark.parametrize("dtype", list(DTYPES))
 @pytest.mark.parametrize("M,N,K", [(512, 512, 512), (384, 640, 200)], ids=["square512", "ragged-K200"])
