@@ -98,6 +98,7 @@
 
 #include <limits>
 
+#include "triton/Analysis/Allocation.h"
 #include "triton/Dialect/Triton/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/Transforms/PipelineExpander.h"
@@ -115,6 +116,8 @@ namespace {
 
 /// Stage of an op before expansion, copied onto its clones by the expander.
 constexpr const char *kExpandStageAttr = "autopipe.expand_stage";
+/// Module attribute read by the Python driver (see markSyncWgmmaTrial).
+constexpr const char *kSyncWgmmaTrialAttr = "autopipe.sync_wgmma_trial";
 
 int stageOf(Operation *op) {
   if (auto a = op->getAttrOfType<IntegerAttr>(kExpandStageAttr))
@@ -641,6 +644,31 @@ unsigned dropSettledWaitBuffers(ModuleOp module) {
   return dropped;
 }
 
+/// `async-dots=auto` kept async wgmma (with our waits) in a loop on sm90.
+/// Synchronous wgmma need fewer registers (no accumulator in flight), which
+/// can let one more CTA share an SM -- 1.2-1.4x on H100 attention -- but
+/// whether it does is decided by ptxas, within a few registers of the
+/// boundary. So the pass only marks the module when shared memory and warps
+/// would allow two or more CTAs an SM: `autopipe.sync_wgmma_trial` = that
+/// many CTAs. The Python driver then compiles both forms and keeps the
+/// synchronous one only if ptxas's register count fits more CTAs.
+void markSyncWgmmaTrial(ModuleOp module) {
+  auto warps = module->getAttrOfType<IntegerAttr>("ttg.num-warps");
+  if (!warps || warps.getInt() <= 0)
+    return;
+  constexpr int64_t kReservedPerCTA = 1024; // sm90: 1 KiB of shared memory
+  constexpr int64_t kWarpsPerSM = 64;
+  int64_t perSM = sharedMemoryLimit("cuda:90") + kReservedPerCTA;
+  ModuleAllocation allocation(module);
+  int64_t bytes = static_cast<int64_t>(allocation.getSharedMemorySize());
+  int64_t ctas = std::min(perSM / (bytes + kReservedPerCTA),
+                          kWarpsPerSM / warps.getInt());
+  if (ctas >= 2)
+    module->setAttr(kSyncWgmmaTrialAttr,
+                    IntegerAttr::get(IntegerType::get(module.getContext(), 32),
+                                     ctas));
+}
+
 Operation *predicateOrSpeculate(RewriterBase &rewriter, Operation *op,
                                 Value pred, bool speculateMMA) {
   if (speculateMMA && isa<ttng::WarpGroupDotOp, tt::DotOp>(op))
@@ -761,6 +789,7 @@ struct ExpandLoopsPass
     if (asyncDots != "off")
       for (scf::ForOp loop : others)
         tt::asyncLaunchDots(loop);
+    bool autoPickedAutopipe = false;
     for (auto [loop, stages] : expanded) {
       std::string msg = "expanded into " + std::to_string(stages) + " stages";
       if (tt::getNumStagesOrDefault(loop, numStages) <= 1 ||
@@ -785,6 +814,7 @@ struct ExpandLoopsPass
         DotWaits waits(loop);
         std::string problem = waits.analyze();
         if (problem.empty()) {
+          autoPickedAutopipe |= asyncDots == "auto";
           unsigned n = waits.run();
           say(loop.getLoc(), msg + "; " + std::to_string(waits.numDots()) +
                                  " async wgmma, " + std::to_string(n) +
@@ -799,6 +829,8 @@ struct ExpandLoopsPass
     }
     module.walk([](Operation *op) { op->removeAttr(kExpandStageAttr); });
     dropSettledWaitBuffers(module);
+    if (autoPickedAutopipe && target && target.getValue() == "cuda:90")
+      markSyncWgmmaTrial(module);
 
     // 4. Copy waits, cleanup, TMA stores.
     tt::updateWaits(module);

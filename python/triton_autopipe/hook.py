@@ -9,11 +9,12 @@ so a user's hook keeps working (and has the last word).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import warnings
 from typing import Any, Callable, Optional
 
-from . import __version__, amd_warp_pipeline, pipelines
+from . import __version__, amd_warp_pipeline, occupancy, pipelines
 
 CUDA_FAMILIES = (8, 9)
 HIP_ARCHS = ("gfx942", "gfx950")
@@ -25,6 +26,17 @@ def _warn_once(what: str) -> None:
     if what not in _warned:
         _warned.add(what)
         warnings.warn(f"triton-autopipe: {what} is not supported; using Triton's own pipeline", stacklevel=3)
+
+
+def _make_ttgir_sm90_auto(src, metadata, options, settings: pipelines.Settings, stages: dict,
+                          reuse: occupancy.Reuse):
+    """Our sm90 ``make_ttgir`` with ``async_dots="auto"``: async wgmma, or synchronous where ptxas lets more
+    CTAs share an SM (:mod:`triton_autopipe.occupancy`)."""
+    ttir = str(src)  # make_ttgir rewrites src in place; the synchronous trial starts from the same TTIR
+    ttgir = pipelines.make_ttgir_cuda(src, metadata, options, 90, settings)
+    off = dataclasses.replace(settings, async_dots="off", explain=False)
+    return occupancy.choose(ttir, ttgir, metadata, stages, options.num_warps, settings.explain,
+                            lambda mod, meta: pipelines.make_ttgir_cuda(mod, meta, options, 90, off), reuse)
 
 
 class AutopipeHook:
@@ -69,8 +81,15 @@ class AutopipeHook:
             if capability // 10 not in CUDA_FAMILIES:
                 _warn_once(f"cuda:{capability}")
                 return
-            stages["ttgir"] = lambda src, metadata: pipelines.make_ttgir_cuda(
-                src, metadata, options, capability, settings)
+            if capability == 90 and settings.expand == "autopipe" and settings.async_dots == "auto":
+                trials = dict(stages)  # the backend's own lowering, for the trials
+                reuse = occupancy.Reuse()
+                reuse.wrap(stages)
+                stages["ttgir"] = lambda src, metadata: _make_ttgir_sm90_auto(src, metadata, options, settings,
+                                                                              trials, reuse)
+            else:
+                stages["ttgir"] = lambda src, metadata: pipelines.make_ttgir_cuda(
+                    src, metadata, options, capability, settings)
             self.applied.add(f"cuda:{capability}")
         elif target == "hip":
             arch = options.arch

@@ -8,7 +8,7 @@ import pytest
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
 
 
-@pytest.mark.parametrize("module", ["triton_autopipe.pipelines", "triton_autopipe.decorator",
+@pytest.mark.parametrize("module", ["triton_autopipe.pipelines", "triton_autopipe.decorator", "triton_autopipe.occupancy",
                                     # the attention benchmark's --configs parsing and --tune config space
                                     "benchmarks.attention", "benchmarks.kernels.attention"])
 def test_docstring_examples(module, fresh_hook):

@@ -139,3 +139,22 @@
 // TWO-NEXT: ttng.warp_group_dot_wait %{{[0-9]+}}#0, %[[Q]] {pendings = 0 : i32} : tensor<128x128xf32, #mma>, !ttg.memdesc<128x128xf16, #shared, #smem>{{$}}
 // TWO-NOT:  %[[K0]]
 // TWO:      ttg.local_dealloc
+
+// async-dots=auto kept async wgmma with our waits, and shared memory (the
+// 128x64 tiles, 3 stages) and warps leave room for 3 CTAs an SM: the module
+// is marked for the Python driver's synchronous-wgmma trial (it compiles both
+// forms and keeps the synchronous one only where ptxas's register count fits
+// more CTAs an SM). Not marked: an explicit async-dots, or no room for a
+// second CTA (d128 128x128 tiles, 3 stages: 230 KB of shared memory).
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-expand-loops{remarks=false})' \
+// RUN:   | FileCheck %s --check-prefix=TRIAL
+// TRIAL: module attributes {autopipe.sync_wgmma_trial = 3 : i32,
+// RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-expand-loops{remarks=false async-dots=autopipe})' \
+// RUN:   | FileCheck %s --check-prefix=NOTRIAL
+// RUN: %autopipe-opt %inputs/attention-desc-causal-d128-sm90-before-scheduling.ttgir \
+// RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-expand-loops{remarks=false})' \
+// RUN:   | FileCheck %s --check-prefix=NOTRIAL
+// NOTRIAL: module attributes
+// NOTRIAL-NOT: autopipe.sync_wgmma_trial
