@@ -58,7 +58,12 @@
 //        issued); the loads stay pipelined;
 //      - `auto` (default): `triton` for loops where Triton keeps every wgmma
 //        in flight (a GEMM: identical output), `autopipe` where Triton would
-//        serialize one (e.g. attention: the scores are read by softmax).
+//        serialize one (e.g. attention: the scores are read by softmax). On
+//        sm90, if that gave a loop our waits and shared memory and warps
+//        leave room for 2+ CTAs an SM, the module gets
+//        `autopipe.sync_wgmma_trial` (see markSyncWgmmaTrial): the Python
+//        driver also compiles the `off` form and keeps whichever form
+//        ptxas lets more CTAs share an SM with.
 //      Wait operands that only extend the life of buffers read by
 //      synchronous wgmmas are dropped (Triton's asyncLaunchDots adds them
 //      through loop init args, e.g. a speculated prologue wgmma of an earlier

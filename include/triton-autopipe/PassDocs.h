@@ -172,8 +172,11 @@ inline constexpr PassOptionDoc expandLoopsOptions[] = {
      "warp_group_dot_wait right before each point that needs one complete: "
      "first reader, register-operand rewrite, write into the circular-buffer "
      "slot it read), 'auto' (triton where it keeps every dot in flight, "
-     "autopipe elsewhere), 'off' (every wgmma stays synchronous; the loads "
-     "are still pipelined: fewer registers, which can buy occupancy)."},
+     "autopipe elsewhere; on sm90 a module whose loops got autopipe waits "
+     "and whose shared memory leaves room for 2+ CTAs an SM is marked "
+     "autopipe.sync_wgmma_trial = CTAs, for the Python driver's trial of "
+     "'off'), 'off' (every wgmma stays synchronous; the loads are still "
+     "pipelined: fewer registers, which can buy occupancy)."},
     {"remarks", "bool", "true",
      "Emit one remark per scheduled loop: expanded or not, and how its wgmma "
      "waits were placed."},

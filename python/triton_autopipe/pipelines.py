@@ -50,11 +50,14 @@ BUFFERS = ("triton", "autopipe", "registers", "async")
 #: takes over there when ``buffers`` or ``schedule`` is ``triton``).
 EXPANDS = ("autopipe", "triton")
 #: Where the kernel loop waits for async wgmma (sm90, our expansion):
-#: ``auto`` (default), ``autopipe`` (every wgmma async, waits at first need),
-#: ``triton`` (Triton's asyncLaunchDots) or ``off`` (wgmma stays synchronous;
-#: loads are still pipelined -- fewer registers: on H100, d64 attention with
-#: 128x128 tiles and 8 warps drops from 156 to 128 registers a thread and runs
-#: 1.37x Triton's default); ``autopipe-expand-loops``' ``async-dots``.
+#: ``auto`` (default: Triton's waits where Triton keeps every wgmma in flight,
+#: ours elsewhere, and ``off`` where ptxas says it fits more CTAs an SM -- see
+#: :mod:`triton_autopipe.occupancy`), ``autopipe`` (every wgmma async, waits at
+#: first need), ``triton`` (Triton's asyncLaunchDots) or ``off`` (wgmma stays
+#: synchronous; loads are still pipelined -- fewer registers: on H100, d64
+#: attention with 128x128 tiles and 8 warps drops from 156 to 128 registers a
+#: thread and runs 1.29-1.37x Triton's default); ``autopipe-expand-loops``'
+#: ``async-dots``.
 ASYNC_DOTS = ("auto", "autopipe", "triton", "off")
 
 #: Values of ``Settings.s2r`` / ``TRITON_AUTOPIPE_S2R``: shared->register
