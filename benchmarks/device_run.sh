@@ -19,7 +19,7 @@ WORK=$(mktemp -d /tmp/autopipe-run.XXXX)
 mkdir -p "$RES"
 
 if [ -z "${NO_T39:-}" ] && [ -f .device/t39/activate.sh ]; then source .device/t39/activate.sh || exit 1; fi
-if ! python3 -c "import pytest" 2>/dev/null && ls .device/whl/*.whl >/dev/null 2>&1; then
+if ! python3 -c "import pytest, elftools" 2>/dev/null && ls .device/whl/*.whl >/dev/null 2>&1; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site .device/whl/*.whl \
     && export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}/tmp/site
 fi
