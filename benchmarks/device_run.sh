@@ -21,8 +21,8 @@ mkdir -p "$RES"
 if [ -z "${NO_T39:-}" ] && [ -f .device/t39/activate.sh ]; then source .device/t39/activate.sh || exit 1; fi
 # The image's pytest if it has one (its plugins need it), else ours; pyelftools if missing.
 wheels=()
-python3 -c "import pytest" 2>/dev/null || wheels+=(.device/whl/*.whl)
-python3 -c "import elftools" 2>/dev/null || wheels+=(.device/whl/pyelftools-*.whl)
+if ! python3 -c "import pytest" 2>/dev/null; then wheels=(.device/whl/*.whl)
+elif ! python3 -c "import elftools" 2>/dev/null; then wheels=(.device/whl/pyelftools-*.whl); fi
 if [ ${#wheels[@]} -gt 0 ] && ls "${wheels[@]}" >/dev/null 2>&1; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site "${wheels[@]}" \
     && export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}/tmp/site
