@@ -20,12 +20,12 @@ mkdir -p "$RES"
 
 if [ -z "${NO_T39:-}" ] && [ -f .device/t39/activate.sh ]; then source .device/t39/activate.sh || exit 1; fi
 # The image's pytest if it has one (its plugins need it), else ours; pyelftools if missing.
-wheels=()
+wheels=() site=/tmp/site
 if ! python3 -c "import pytest" 2>/dev/null; then wheels=(.device/whl/*.whl)
-elif ! python3 -c "import elftools" 2>/dev/null; then wheels=(.device/whl/pyelftools-*.whl); fi
+elif ! python3 -c "import elftools" 2>/dev/null; then wheels=(.device/whl/pyelftools-*.whl) site=/tmp/site-elf; fi
 if [ ${#wheels[@]} -gt 0 ] && ls "${wheels[@]}" >/dev/null 2>&1; then
-  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site "${wheels[@]}" \
-    && export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}/tmp/site
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "$site" "${wheels[@]}" \
+    && export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$site
 fi
 export PYTHONPATH=$ROOT:$ROOT/python${PYTHONPATH:+:$PYTHONPATH}
 export PYTHONUNBUFFERED=1 TRITON_DEFAULT_FP_FUSION=${TRITON_DEFAULT_FP_FUSION:-1}
