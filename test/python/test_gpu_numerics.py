@@ -257,9 +257,10 @@ def test_attention_desc(B: int, H: int, N: int, head_dim: int, causal: bool, pip
     _check(out, ref)
 
 
-# The bar's configs (benchmarks/device_bar.sh) under the wgmma wait modes: async_dots=off (2 CTAs an SM on
-# the first two), and the attention schedules with Triton's waits (two loops when causal: the first loop's
-# buffers must not stay allocated across the second).
+# The bar's configs (benchmarks/device_bar.sh) under the wgmma wait modes: auto (which takes the synchronous
+# form, with its lowering reused from the trial, on the first two: 2 CTAs an SM), async_dots=off, and the
+# attention schedules with Triton's waits (two loops when causal: the first loop's buffers must not stay
+# allocated across the second).
 BAR_ATTN_CONFIGS = [
     pytest.param(128, AttnConfig(128, 64, num_warps=8, num_stages=2), id="d128-128x64w8s2"),
     pytest.param(64, AttnConfig(128, 128, num_warps=8, num_stages=3), id="d64-128x128w8s3"),
@@ -268,7 +269,8 @@ BAR_ATTN_CONFIGS = [
 WAIT_MODES = [
     pytest.param(Pipeline(f"autopipe-{s}-{a}", autopipe=True, enable_kwargs={"schedule": s, "async_dots": a}),
                  id=f"autopipe-{s}-{a}", marks=_AUTOPIPE_SKIP)
-    for s, a in (("auto", "off"), ("attention-a", "triton"), ("attention-b", "triton"), ("attention-b", "autopipe"))
+    for s, a in (("auto", "auto"), ("auto", "off"), ("attention-a", "triton"), ("attention-b", "triton"),
+                 ("attention-b", "autopipe"))
 ]
 
 
