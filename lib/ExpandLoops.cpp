@@ -62,8 +62,9 @@
 //        sm90, if that gave a loop our waits and shared memory and warps
 //        leave room for 2+ CTAs an SM, the module gets
 //        `autopipe.sync_wgmma_trial` (see markSyncWgmmaTrial): the Python
-//        driver also compiles the `off` form and keeps whichever form
-//        ptxas lets more CTAs share an SM with.
+//        driver also compiles the `off` form (unless the async one already
+//        fits that many) and keeps whichever form ptxas lets more CTAs
+//        share an SM with.
 //      Wait operands that only extend the life of buffers read by
 //      synchronous wgmmas are dropped (Triton's asyncLaunchDots adds them
 //      through loop init args, e.g. a speculated prologue wgmma of an earlier

@@ -10,7 +10,9 @@ lands within a few registers of the boundary, so it is measured, not guessed:
 ``autopipe-expand-loops`` marks a module whose loops got async wgmma under
 ``auto`` and whose shared memory leaves room for two or more CTAs an SM
 (``autopipe.sync_wgmma_trial``); for those only, :func:`choose` compiles both
-forms to cubin and keeps the synchronous one if it fits more CTAs.
+forms to cubin and keeps the synchronous one if it fits more CTAs. The async form is lowered first; if
+it already fits as many CTAs as its shared memory and warps allow, the synchronous form (same buffers,
+hence the same shared memory) cannot fit more and is not lowered at all.
 
 >>> ctas_per_sm(registers=156, shared=114712, num_warps=8)
 1
@@ -46,6 +48,16 @@ def ctas_per_sm(registers: int, shared: int, num_warps: int) -> int:
     by_registers = REGISTERS_PER_SM // (math.ceil(registers / REGISTER_UNIT) * REGISTER_UNIT * threads)
     by_shared = SHARED_PER_SM // (shared + SHARED_RESERVED_PER_CTA)
     return min(by_registers, by_shared, WARPS_PER_SM // num_warps, CTAS_PER_SM)
+
+
+def most_ctas(shared: int, num_warps: int) -> int:
+    """CTAs an SM that shared memory and warps allow, whatever the registers: a kernel at this count gains
+    nothing from fewer registers.
+
+    >>> most_ctas(shared=114712, num_warps=8)
+    2
+    """
+    return ctas_per_sm(REGISTER_UNIT, shared, num_warps)
 
 
 EIATTR_REGCOUNT = 0x2F  # .nv.info attribute: (symbol index, registers) of one function
@@ -151,9 +163,19 @@ def choose(ttir_text: str, ttgir: Any, metadata: dict, stages: dict, num_warps: 
     if ttgir.get_int_attr(TRIAL_ATTR) is None:
         return ttgir
     try:
+        ours = _trial(ttgir, metadata, stages, num_warps)
+        most = most_ctas(ours.shared, num_warps)
+        if ours.ctas >= most:
+            if explain:
+                print(f"triton-autopipe: async_dots auto: async wgmma {ours.registers} registers, {ours.ctas} "
+                      f"CTA(s) an SM, the most its shared memory and warps allow: async wgmma kept, "
+                      f"no synchronous trial", file=sys.stderr)
+            if reuse is not None:
+                reuse.offer(ours)
+            return ttgir
         off_meta = dict(metadata)
         off = make_ttgir_off(_parse(ttir_text, ttgir.context), off_meta)
-        ours, theirs = _trial(ttgir, metadata, stages, num_warps), _trial(off, off_meta, stages, num_warps)
+        theirs = _trial(off, off_meta, stages, num_warps)
     except Exception as e:  # noqa: BLE001 - the async form is correct; the trial only looks for a faster one
         if explain:
             print(f"triton-autopipe: async_dots auto: synchronous-wgmma trial failed ({type(e).__name__}: {e}); "

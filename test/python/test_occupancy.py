@@ -66,6 +66,25 @@ def test_auto_keeps_the_form_with_more_ctas(head_dim, causal, cfg, picks, capfd)
     assert auto.metadata.shared == same.metadata.shared
 
 
+@pytest.mark.parametrize("head_dim,causal,cfg", [
+    (64, False, "128x128w4s3"),  # 224 registers, 2 CTAs: all that 114712 bytes of shared memory allow
+    (64, True, "64x64w4s3"),     # 107 registers, 3 CTAs: all that 58368 bytes allow
+])
+def test_async_at_the_shared_memory_limit_is_lowered_once(head_dim, causal, cfg, monkeypatch, capfd):
+    """Where the async form already fits as many CTAs as its shared memory allows, the synchronous form
+    (same buffers: its shared memory is the same, asserted here) cannot fit more and is not lowered."""
+    forms = []
+    trial = occupancy._trial
+    monkeypatch.setattr(occupancy, "_trial", lambda ttgir, *a: forms.append(str(ttgir)) or trial(ttgir, *a))
+    auto = _compile(head_dim, causal, cfg, explain=True)
+    err = capfd.readouterr().err
+    assert "the most its shared memory and warps allow: async wgmma kept, no synchronous trial" in err, err
+    assert len(forms) == 1 and "isAsync = true" in forms[0]
+    asyncs, off = (_compile(head_dim, causal, cfg, async_dots=mode) for mode in ("autopipe", "off"))
+    assert auto.asm["cubin"] == asyncs.asm["cubin"]
+    assert off.metadata.shared == asyncs.metadata.shared
+
+
 def test_unmarked_modules_get_no_trial(monkeypatch):
     """No room for a second CTA (d128 128x128 tiles, 3 stages: 230 KB of shared memory): no trial."""
     calls = []
