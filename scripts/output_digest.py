@@ -107,6 +107,12 @@ def digests(variants: list[str], jobs: int, dump: str | None) -> dict[str, str]:
     """Compile every case of ``variants`` (``jobs`` processes) and return {case: digest}."""
     todo = cases(variants)
     result: dict[str, str] = {}
+    if jobs <= 1:
+        for i, (v, n, t) in enumerate(todo, 1):
+            key, digest = _compile_case(v, n, t, dump)
+            result[key] = digest
+            print(f"[{i}/{len(todo)}] {key} {digest[:12]}", file=sys.stderr, flush=True)
+        return dict(sorted(result.items()))
     with futures.ProcessPoolExecutor(max_workers=jobs) as pool:
         jobs_ = [pool.submit(_compile_case, v, n, t, dump) for v, n, t in todo]
         for i, job in enumerate(futures.as_completed(jobs_), 1):
