@@ -50,7 +50,9 @@
 // RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
-// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}gemm-sm90-before-scheduling.ttgir:57:13: 2 load(s) in circular buffers: load at {{.*}}:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, #ttg.nvmma_shared<{{.*}}>, #ttg.shared_memory, mutable>, stage 0 -> 2 (async copy, read in shared memory); load at {{.*}}:68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16, {{.*}}stage 0 -> 2 (async copy, read in shared memory)
+// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}gemm-sm90-before-scheduling.ttgir:57:13: 2 load(s)
+// REMARK-SAME: :63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, #ttg.nvmma_shared<{{[^;]*}}stage 0 -> 2 (async copy
+// REMARK-SAME: :68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16, {{[^;]*}}stage 0 -> 2 (async copy
 // REMARK-NOT: kept synchronous
 
 // sm80 (mma.sync: the load feeds a convert_layout to a dot operand): the
