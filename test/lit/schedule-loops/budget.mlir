@@ -10,7 +10,4 @@
 // RUN:   | FileCheck %s --check-prefix=THREE
 // THREE:     default schedule, 3 stages
 // THREE-NOT: shared memory
-// RUN: sed 's/cuda:90/cuda:86/' %inputs/gemm-sm90-before-scheduling.ttgir \
-// RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=4})' -o /dev/null 2>&1 \
-// RUN:   | FileCheck %s --check-prefix=SM86
-// SM86: default schedule, 3 stages, {{.*}}num_stages 4 -> 3 {{.*}}shared memory (131072 bytes > 101376 left)
+// sm86 (99 KB, 4 stages -> 3): inline.mlir, @sm86_budget.
