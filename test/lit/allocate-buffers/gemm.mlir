@@ -50,7 +50,9 @@
 // RUN: %autopipe-opt %inputs/gemm-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
-// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}gemm-sm90-before-scheduling.ttgir:57:13: 2 load(s) in circular buffers: load at {{.*}}:63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, #ttg.nvmma_shared<{{.*}}>, #ttg.shared_memory, mutable>, stage 0 -> 2 (async copy, read in shared memory); load at {{.*}}:68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16, {{.*}}stage 0 -> 2 (async copy, read in shared memory)
+// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}gemm-sm90-before-scheduling.ttgir:57:13: 2 load(s)
+// REMARK-SAME: :63:13: 3 slot(s) !ttg.memdesc<3x128x64xf16, #ttg.nvmma_shared<{{[^;]*}}stage 0 -> 2 (async copy
+// REMARK-SAME: :68:13: 3 slot(s) !ttg.memdesc<3x64x128xf16, {{[^;]*}}stage 0 -> 2 (async copy
 // REMARK-NOT: kept synchronous
 
 // sm80 (mma.sync: the load feeds a convert_layout to a dot operand): the
@@ -75,16 +77,10 @@
 // SM80-NEXT: ttg.local_dealloc
 // SM80-NEXT: ttg.local_dealloc
 
-// A non-zero `other` on sm80 is kept: on the copy, and as a select after the
-// local_load (cp.async zero-fills masked elements).
-// RUN: sed 's/%cst_0 = arith.constant dense<0.000000e+00> : tensor<128x64xf16/%cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16/' %inputs/gemm-sm80-before-scheduling.ttgir \
-// RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false},autopipe-print-schedule{remarks=false})' \
-// RUN:   | FileCheck %s --check-prefix=OTHER
-// OTHER:      %cst_0 = arith.constant dense<1.000000e+00> : tensor<128x64xf16, #blocked>
-// OTHER:      ttg.async_copy_global_to_local %arg11, %{{.*}} mask %[[MASK:[^ ]*]] other %cst_0
-// OTHER:      %[[L:.*]] = ttg.local_load
-// OTHER-NEXT: %[[S:.*]] = arith.select %[[MASK]], %[[L]], %cst_0 {loop.cluster = 0 : i32, loop.stage = 2 : i32} : tensor<128x64xi1, #blocked>, tensor<128x64xf16, #blocked>
-// OTHER-NEXT: ttg.convert_layout %[[S]]
+// A non-zero `other` on sm80 and tt.num_stages = 4 on the loop: the small
+// cases at the end of this file.
+// RUN: %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false})' \
+// RUN:   | FileCheck %s --check-prefix=CASE
 
 // global-to-shared-stages: 4 slots when asked for at least the distance + 1;
 // fewer than needed is ignored (3 stay).
@@ -99,13 +95,6 @@
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false global-to-shared-stages=2})' \
 // RUN:   | FileCheck %s --check-prefix=SLOTS2
 // SLOTS2: ttg.local_alloc : () -> !ttg.memdesc<3x128x64xf16
-
-// tt.num_stages = 4: the load is 3 stages ahead of the MMA, 4 slots.
-// RUN: sed 's/^    }$/    } {tt.num_stages = 4 : i32}/' %inputs/gemm-sm90-before-scheduling.ttgir \
-// RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers{remarks=false})' \
-// RUN:   | FileCheck %s --check-prefix=STAGES4
-// STAGES4: ttg.local_alloc : () -> !ttg.memdesc<4x128x64xf16
-// STAGES4: ttg.async_wait {{.*}}loop.stage = 3 : i32
 
 // Triton's tritongpu-pipeline takes the lowered loop as it is: it expands it
 // (prologue copies for iterations 0 and 1, the kernel, the epilogue) and
@@ -124,3 +113,74 @@
 // EXPAND:         ttg.async_wait {num = 0 : i32}
 // EXPAND-NEXT:    ttg.local_dealloc
 // EXPAND-NEXT:    ttg.local_dealloc
+
+// A non-zero `other` on sm80 is kept: on the copy, and as a select after the
+// local_load (cp.async zero-fills masked elements).
+// CASE-LABEL: tt.func @sm80_other_nonzero(
+// CASE:       %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<128x64xf16, #blocked>
+// CASE:       ttg.async_copy_global_to_local %{{.*}}, %{{.*}} mask %[[MASK:[^ ]*]] other %[[ONE]]
+// CASE:       %[[L:.*]] = ttg.local_load
+// CASE-NEXT:  %[[S:.*]] = arith.select %[[MASK]], %[[L]], %[[ONE]] {loop.cluster = 0 : i32, loop.stage = 2 : i32} : tensor<128x64xi1, #blocked>, tensor<128x64xf16, #blocked>
+// CASE-NEXT:  ttg.convert_layout %[[S]]
+#blocked = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [8, 1], order = [1, 0]}>
+#blocked1 = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [2, 16], warpsPerCTA = [8, 1], order = [1, 0]}>
+#mma = #ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 4], instrShape = [16, 8]}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 8 : i32, ttg.target = "cuda:80", "ttg.threads-per-warp" = 32 : i32} {
+tt.func @sm80_other_nonzero(%pa0: tensor<128x64x!tt.ptr<f16>, #blocked> {tt.divisibility = dense<16> : tensor<2xi32>, tt.contiguity = dense<[1, 64]> : tensor<2xi32>},
+    %pb0: tensor<64x128x!tt.ptr<f16>, #blocked1> {tt.divisibility = dense<16> : tensor<2xi32>, tt.contiguity = dense<[1, 128]> : tensor<2xi32>},
+    %n: i32) -> tensor<128x128xf32, #mma> {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %da = arith.constant dense<64> : tensor<128x64xi32, #blocked>
+  %db = arith.constant dense<8192> : tensor<64x128xi32, #blocked1>
+  %zero = arith.constant dense<0.000000e+00> : tensor<128x128xf32, #mma>
+  %one = arith.constant dense<1.000000e+00> : tensor<128x64xf16, #blocked>
+  %r:3 = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %zero, %pa = %pa0, %pb = %pb0) -> (tensor<128x128xf32, #mma>, tensor<128x64x!tt.ptr<f16>, #blocked>, tensor<64x128x!tt.ptr<f16>, #blocked1>) : i32 {
+    %inb = arith.cmpi slt, %k, %n : i32
+    %ma = tt.splat %inb : i1 -> tensor<128x64xi1, #blocked>
+    %a = tt.load %pa, %ma, %one : tensor<128x64x!tt.ptr<f16>, #blocked>
+    %b = tt.load %pb : tensor<64x128x!tt.ptr<f16>, #blocked1>
+    %da_ = ttg.convert_layout %a : tensor<128x64xf16, #blocked> -> tensor<128x64xf16, #ttg.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>>
+    %db_ = ttg.convert_layout %b : tensor<64x128xf16, #blocked1> -> tensor<64x128xf16, #ttg.dot_op<{opIdx = 1, parent = #mma, kWidth = 2}>>
+    %d = tt.dot %da_, %db_, %acc : tensor<128x64xf16, #ttg.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>> * tensor<64x128xf16, #ttg.dot_op<{opIdx = 1, parent = #mma, kWidth = 2}>> -> tensor<128x128xf32, #mma>
+    %pa1 = tt.addptr %pa, %da : tensor<128x64x!tt.ptr<f16>, #blocked>, tensor<128x64xi32, #blocked>
+    %pb1 = tt.addptr %pb, %db : tensor<64x128x!tt.ptr<f16>, #blocked1>, tensor<64x128xi32, #blocked1>
+    scf.yield %d, %pa1, %pb1 : tensor<128x128xf32, #mma>, tensor<128x64x!tt.ptr<f16>, #blocked>, tensor<64x128x!tt.ptr<f16>, #blocked1>
+  }
+  tt.return %r#0 : tensor<128x128xf32, #mma>
+}
+}
+
+// -----
+
+// tt.num_stages = 4: the load is 3 stages ahead of the MMA, 4 slots.
+// CASE-LABEL: tt.func @stages4(
+// CASE:       ttg.local_alloc : () -> !ttg.memdesc<4x128x64xf16
+// CASE:       ttg.async_wait {{.*}}loop.stage = 3 : i32
+#blocked = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [8, 1], order = [1, 0]}>
+#blocked1 = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [2, 16], warpsPerCTA = [8, 1], order = [1, 0]}>
+#mma = #ttg.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [8, 1], instrShape = [16, 128, 16]}>
+#shared = #ttg.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
+#smem = #ttg.shared_memory
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 8 : i32, ttg.target = "cuda:90", "ttg.threads-per-warp" = 32 : i32} {
+tt.func @stages4(%pa0: tensor<128x64x!tt.ptr<f16>, #blocked> {tt.divisibility = dense<16> : tensor<2xi32>, tt.contiguity = dense<[1, 64]> : tensor<2xi32>},
+    %pb0: tensor<64x128x!tt.ptr<f16>, #blocked1> {tt.divisibility = dense<16> : tensor<2xi32>, tt.contiguity = dense<[1, 128]> : tensor<2xi32>},
+    %n: i32) -> tensor<128x128xf32, #mma> {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %da = arith.constant dense<64> : tensor<128x64xi32, #blocked>
+  %db = arith.constant dense<8192> : tensor<64x128xi32, #blocked1>
+  %zero = arith.constant dense<0.000000e+00> : tensor<128x128xf32, #mma>
+  %r:3 = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %zero, %pa = %pa0, %pb = %pb0) -> (tensor<128x128xf32, #mma>, tensor<128x64x!tt.ptr<f16>, #blocked>, tensor<64x128x!tt.ptr<f16>, #blocked1>) : i32 {
+    %a = tt.load %pa : tensor<128x64x!tt.ptr<f16>, #blocked>
+    %sa = ttg.local_alloc %a : (tensor<128x64xf16, #blocked>) -> !ttg.memdesc<128x64xf16, #shared, #smem>
+    %b = tt.load %pb : tensor<64x128x!tt.ptr<f16>, #blocked1>
+    %sb = ttg.local_alloc %b : (tensor<64x128xf16, #blocked1>) -> !ttg.memdesc<64x128xf16, #shared, #smem>
+    %d = ttng.warp_group_dot %sa, %sb, %acc {inputPrecision = 0 : i32} : !ttg.memdesc<128x64xf16, #shared, #smem> * !ttg.memdesc<64x128xf16, #shared, #smem> -> tensor<128x128xf32, #mma>
+    %pa1 = tt.addptr %pa, %da : tensor<128x64x!tt.ptr<f16>, #blocked>, tensor<128x64xi32, #blocked>
+    %pb1 = tt.addptr %pb, %db : tensor<64x128x!tt.ptr<f16>, #blocked1>, tensor<64x128xi32, #blocked1>
+    scf.yield %d, %pa1, %pb1 : tensor<128x128xf32, #mma>, tensor<128x64x!tt.ptr<f16>, #blocked>, tensor<64x128x!tt.ptr<f16>, #blocked1>
+  } {tt.num_stages = 4 : i32}
+  tt.return %r#0 : tensor<128x128xf32, #mma>
+}
+}

@@ -8,7 +8,9 @@
 // RUN: %autopipe-opt %inputs/gemm-desc-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=4 remarks=false},autopipe-allocate-buffers)' \
 // RUN:   -o %t 2>&1 | FileCheck %s --check-prefix=REMARK
-// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}:39:11: 2 load(s) in circular buffers: load at {{.*}}:40:13: 4 slot(s) !ttg.memdesc<4x128x64xbf16, #ttg.nvmma_shared<{{.*}}>, stage 0 -> 3 (TMA + mbarrier, read in shared memory); load at {{.*}}:42:13: 4 slot(s) !ttg.memdesc<4x64x128xbf16, {{.*}} (TMA + mbarrier, read in shared memory)
+// REMARK: remark: autopipe-allocate-buffers: loop at {{.*}}:39:11: 2 load(s)
+// REMARK-SAME: :40:13: 4 slot(s) !ttg.memdesc<4x128x64xbf16, #ttg.nvmma_shared<{{[^;]*}}stage 0 -> 3 (TMA
+// REMARK-SAME: :42:13: 4 slot(s) !ttg.memdesc<4x64x128xbf16, {{[^;]*}}stage 0 -> 3 (TMA
 // RUN: FileCheck %s < %t
 // CHECK:      %[[A:.*]] = ttg.local_alloc : () -> !ttg.memdesc<4x128x64xbf16, #shared, #smem, mutable>
 // CHECK:      %[[B:.*]] = ttg.local_alloc : () -> !ttg.memdesc<4x64x128xbf16, #shared, #smem, mutable>
@@ -51,7 +53,31 @@
 
 // sm80 has no TMA: the descriptor loads are register-staged instead (the
 // load stays, a local_store fills the slot the consumer reads).
-// RUN: sed 's/cuda:90/cuda:80/' %inputs/gemm-desc-sm90-before-scheduling.ttgir \
-// RUN:   | %autopipe-opt - -p 'builtin.module(autopipe-schedule-loops{num-stages=4 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
+// RUN: %autopipe-opt %s -p 'builtin.module(autopipe-schedule-loops{num-stages=4 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=SM80
-// SM80: 2 load(s) in circular buffers: load at <stdin>:40:13: 4 slot(s) {{.*}} (register-staged: local_store, read in shared memory); load at <stdin>:42:13: {{.*}}(register-staged: local_store, read in shared memory)
+// SM80: 2 load(s)
+// SM80-SAME: 4 slot(s) !ttg.memdesc<4x128x64xbf16{{[^;]*}}(register-staged{{[^;]*}}read in shared memory
+// SM80-SAME: 4 slot(s) !ttg.memdesc<4x64x128xbf16{{[^;]*}}(register-staged{{[^;]*}}read in shared memory
+// SM80-NOT:  TMA
+
+#blocked = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [8, 1], order = [1, 0]}>
+#blocked1 = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [2, 16], warpsPerCTA = [8, 1], order = [1, 0]}>
+#mma = #ttg.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [8, 1], instrShape = [16, 128, 16]}>
+#shared = #ttg.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
+#smem = #ttg.shared_memory
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 8 : i32, ttg.target = "cuda:80", "ttg.threads-per-warp" = 32 : i32} {
+tt.func @desc_gemm_sm80(%da: !tt.tensordesc<128x64xbf16, #shared>, %db: !tt.tensordesc<64x128xbf16, #shared>, %m: i32, %n: i32, %kmax: i32) -> tensor<128x128xf32, #mma> {
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %zero = arith.constant dense<0.000000e+00> : tensor<128x128xf32, #mma>
+  %r = scf.for %k = %c0 to %kmax step %c64 iter_args(%acc = %zero) -> (tensor<128x128xf32, #mma>) : i32 {
+    %a = tt.descriptor_load %da[%m, %k] : !tt.tensordesc<128x64xbf16, #shared> -> tensor<128x64xbf16, #blocked>
+    %sa = ttg.local_alloc %a : (tensor<128x64xbf16, #blocked>) -> !ttg.memdesc<128x64xbf16, #shared, #smem>
+    %b = tt.descriptor_load %db[%k, %n] : !tt.tensordesc<64x128xbf16, #shared> -> tensor<64x128xbf16, #blocked1>
+    %sb = ttg.local_alloc %b : (tensor<64x128xbf16, #blocked1>) -> !ttg.memdesc<64x128xbf16, #shared, #smem>
+    %d = ttng.warp_group_dot %sa, %sb, %acc {inputPrecision = 0 : i32} : !ttg.memdesc<128x64xbf16, #shared, #smem> * !ttg.memdesc<64x128xbf16, #shared, #smem> -> tensor<128x128xf32, #mma>
+    scf.yield %d : tensor<128x128xf32, #mma>
+  }
+  tt.return %r : tensor<128x128xf32, #mma>
+}
+}

@@ -13,8 +13,8 @@
 // RUN: %autopipe-opt %s -p 'builtin.module(autopipe-double-buffer-operands{k-slice=32})' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
-// REMARK-DAG: 1 dot(s) double-buffered along K (0 with slice 0 prefetched across the back edge); dot at {{.*}}: slice 0 not prefetched across the back edge: the body writes shared memory or commits copies before slice 0 is loaded (ttg.local_store at
-// REMARK-DAG: 1 dot(s) double-buffered along K (0 with slice 0 prefetched across the back edge); dot at {{.*}}: slice 0 not prefetched across the back edge: the last slice's MMA has users other than the loop's yield
+// REMARK-DAG: 1 dot(s) double-buffered along K (0 with slice 0 prefetched{{.*}}dot at {{.*}}slice 0 not prefetched{{.*}}writes shared memory{{.*}}(ttg.local_store at
+// REMARK-DAG: 1 dot(s) double-buffered along K (0 with slice 0 prefetched{{.*}}dot at {{.*}}slice 0 not prefetched{{.*}}last slice's MMA has users other than the loop's yield
 // REMARK-DAG: 1 dot(s) double-buffered along K (1 with slice 0 prefetched across the back edge){{$}}
 // CHECK-LABEL: tt.func @stored_first
 // CHECK:       scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<64x64xf32, #mma>)

@@ -28,7 +28,7 @@ tt.func @same_stage_later_cluster(%lb: i32, %ub: i32, %p: !tt.ptr<f32>) -> f32 {
   %z = arith.constant 0.0 : f32
   %r = scf.for %i = %lb to %ub step %c1 iter_args(%acc = %z) -> (f32) : i32 {
     %v = tt.load %p {loop.stage = 0 : i32, loop.cluster = 2 : i32} : !tt.ptr<f32>
-    // expected-error @below {{uses a value of 'tt.load' (stage 0, cluster 2) that is produced later: 'arith.addf' (stage 0, cluster 1) would run before its producer}}
+    // expected-error @below {{uses a value of 'tt.load' (stage 0, cluster 2) that is produced later: 'arith.addf' (stage 0, cluster 1)}}
     %s = arith.addf %acc, %v {loop.stage = 0 : i32, loop.cluster = 1 : i32} : f32
     scf.yield %s : f32
   } {tt.scheduled_max_stage = 0 : i32}

@@ -67,7 +67,7 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 8 : i32, ttg.targ
 tt.func @already_scheduled(%n: i32, %p: tensor<256x!tt.ptr<f32>, #blocked>, %a: tensor<128x64xf16, #ttg.dot_op<{opIdx = 0, parent = #mma, kWidth = 4}>>, %b: tensor<64x128xf16, #ttg.dot_op<{opIdx = 1, parent = #mma, kWidth = 4}>>, %c: tensor<128x128xf32, #mma>) {
   %c0 = arith.constant 0 : i32
   %c1 = arith.constant 1 : i32
-  // expected-remark @below {{not partitioned automatically: it already carries a schedule ('rocdl.s.setprio', e.g. from block-pingpong)}}
+  // expected-remark @below {{not partitioned automatically: it already carries a schedule ('rocdl.s.setprio'}}
   scf.for %i = %c0 to %n step %c1 : i32 {
     %v = tt.load %p : tensor<256x!tt.ptr<f32>, #blocked>
     rocdl.s.setprio 1

@@ -3,7 +3,7 @@
 // loop is left untouched.
 // RUN: %autopipe-opt %s -split-input-file -verify-diagnostics -p 'builtin.module(autopipe-warp-pipeline-regions)'
 // RUN: not %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-warp-pipeline-regions)' 2>&1 | FileCheck %s
-// CHECK: error: 'ttg.convert_layout' in warp-pipeline stage 'compute' (stage 1 of scf.for at {{.*}}diagnostics.mlir:{{[0-9]+}}:{{[0-9]+}}) is a layout conversion through shared memory (Membar puts CTA-wide barriers around it), which needs a CTA-wide barrier of its own inside the stage; move it to a stage boundary
+// CHECK: error: 'ttg.convert_layout' in warp-pipeline stage 'compute' (stage 1 of scf.for at {{.*}}diagnostics.mlir:{{[0-9]+}}:{{[0-9]+}}){{.*}}layout conversion through shared memory{{.*}}CTA-wide barrier{{.*}}move it to a stage boundary
 
 #blocked = #ttg.blocked<{sizePerThread = [1, 1], threadsPerWarp = [8, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
 #blocked1 = #ttg.blocked<{sizePerThread = [1, 1], threadsPerWarp = [8, 8], warpsPerCTA = [1, 4], order = [0, 1]}>

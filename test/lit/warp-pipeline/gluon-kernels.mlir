@@ -34,7 +34,9 @@
 // TWO-NEXT: rocdl.s.setprio 0
 // TWO-NEXT: amdg.cond_barrier
 // TWO-NOT:  triton.warp_pipeline
-// TWO-REMARK: 2 stages, 1 warp group(s) of 256 threads; boundary before 'memory': barrier + LDS fence ('compute' reads LDS [0, 16384) that 'memory' (next iteration) overwrites); boundary before 'compute': barrier + LDS fence ('memory' writes LDS [0, 16384) that 'compute' reads);
+// TWO-REMARK: 2 stages, 1 warp group(s) of 256 threads
+// TWO-REMARK-SAME: boundary before 'memory': barrier + LDS fence ('compute' {{.*}}[0, 16384){{.*}}'memory' (next iteration)
+// TWO-REMARK-SAME: boundary before 'compute': barrier + LDS fence ('memory' {{.*}}[0, 16384){{.*}}'compute'
 
 // 3 stages: "global" (global loads only), "compute" (LDS loads of buffer
 // i % 2, MFMA), "lds" (LDS stores to the other buffer). The boundary after
@@ -60,4 +62,7 @@
 // THREE-NEXT: ttg.barrier local
 // THREE-NEXT: rocdl.sched.barrier none
 // THREE-NEXT: scf.yield
-// THREE-REMARK: 3 stages, 1 warp group(s) of 256 threads; boundary before 'global': barrier + LDS fence ('lds' writes LDS [0, 32768) that 'compute' (next iteration) reads); boundary before 'compute': barrier; boundary before 'lds': barrier + LDS fence ('compute' reads LDS [0, 32768) that 'lds' overwrites);
+// THREE-REMARK: 3 stages, 1 warp group(s) of 256 threads
+// THREE-REMARK-SAME: boundary before 'global': barrier + LDS fence ('lds' {{.*}}[0, 32768){{.*}}'compute' (next iteration)
+// THREE-REMARK-SAME: boundary before 'compute': barrier;
+// THREE-REMARK-SAME: boundary before 'lds': barrier + LDS fence ('compute' {{.*}}[0, 32768){{.*}}'lds'

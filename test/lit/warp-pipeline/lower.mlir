@@ -124,7 +124,9 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 // CHECK-NEXT: ttg.barrier local
 // CHECK-NEXT: rocdl.sched.barrier none
 // CHECK-NEXT: scf.yield
-// REMARK: boundary before 'global': barrier + LDS fence ('lds' writes LDS [0, 1024) that 'compute' (next iteration) reads); boundary before 'compute': barrier; boundary before 'lds': barrier + LDS fence ('compute' reads LDS [0, 1024) that 'lds' overwrites);
+// REMARK: boundary before 'global': barrier + LDS fence ('lds' {{.*}}[0, 1024){{.*}}'compute' (next iteration)
+// REMARK-SAME: boundary before 'compute': barrier;
+// REMARK-SAME: boundary before 'lds': barrier + LDS fence ('compute' {{.*}}[0, 1024){{.*}}'lds'
 tt.func @three_stage_fences(%n: i32, %p: tensor<256x!tt.ptr<f32>, #blocked>) -> tensor<256xf32, #blocked> {
   %c0 = arith.constant 0 : i32
   %c1 = arith.constant 1 : i32
@@ -171,7 +173,8 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 // CHECK-NEXT: rocdl.s.barrier
 // CHECK-NEXT: rocdl.sched.barrier none
 // CHECK-NEXT: scf.yield
-// REMARK: boundary before 'w': barrier; boundary before 'r': barrier + LDS fence ('w' writes LDS [{{[0-9]+}}, {{[0-9]+}}) that 'w' (next iteration) overwrites);
+// REMARK: boundary before 'w': barrier;
+// REMARK-SAME: boundary before 'r': barrier + LDS fence ('w' {{.*}}LDS [{{[0-9]+}}, {{[0-9]+}}){{.*}}'w' (next iteration)
 tt.func @disjoint_buffers(%n: i32, %x: tensor<256xf32, #blocked>) -> tensor<256xf32, #blocked> {
   %c0 = arith.constant 0 : i32
   %c1 = arith.constant 1 : i32
