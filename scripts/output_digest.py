@@ -122,12 +122,27 @@ def digests(variants: list[str], jobs: int, dump: str | None) -> dict[str, str]:
     return dict(sorted(result.items()))
 
 
+def from_dump(root: Path, variants: list[str]) -> dict[str, str]:
+    """{case: digest} of the cases of ``variants`` whose texts a ``--dump`` run wrote under ``root``."""
+    result: dict[str, str] = {}
+    for v, name, target in cases(variants):
+        code = "ptx" if target.startswith("cuda") else "amdgcn"
+        stem = root / v / f"{name}-{target.replace(':', '_')}"
+        ttgir, asm = stem.with_suffix(".ttgir"), stem.with_suffix(f".{code}")
+        if ttgir.is_file() and asm.is_file():
+            parts = [ttgir.read_text(), asm.read_text()]
+            result[f"{v}/{name}/{target}"] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return dict(sorted(result.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", metavar="FILE", help="record the digests into FILE")
     mode.add_argument("--check", metavar="FILE", help="compare with the digests in FILE (exit 1 on a difference)")
+    parser.add_argument("--from-dump", metavar="DIR",
+                        help="with --write: digests of the texts a --dump run left in DIR (no compiling)")
     parser.add_argument("--variants", default="all",
                         help=f"comma-separated subset of: {', '.join(VARIANTS)} (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="compile processes")
@@ -137,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
         parser.error(f"unknown variant(s) {unknown}; known: {', '.join(VARIANTS)}")
-    got = digests(variants, args.jobs, args.dump)
+    got = from_dump(Path(args.from_dump), variants) if args.from_dump else digests(variants, args.jobs, args.dump)
     if args.write:
         Path(args.write).parent.mkdir(parents=True, exist_ok=True)
         old = json.loads(Path(args.write).read_text()) if Path(args.write).is_file() else {}
