@@ -108,12 +108,7 @@ def test_mismatched_type_fails_cli(fake_probe, tmp_path):
     assert "'blockMap': offset: libtriton offset 32" in out
     assert "'operationMap': member missing in ours" in out
     assert "'extra': member only in ours" in out
-
-
-def test_mismatch_names_the_fix(fake_probe, tmp_path):
-    obj, types = fake_probe
-    r = _run_cli("--probe", str(obj), "--types", str(types), cache_dir=tmp_path / "cache")
-    assert r.returncode == 1 and "Fix: build against LLVM/MLIR headers" in r.stdout, r.stdout + r.stderr
+    assert "Fix: build against LLVM/MLIR headers" in out
 
 
 def test_missing_input_exits_2(tmp_path):
