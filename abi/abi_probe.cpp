@@ -1,5 +1,5 @@
 // ABI probe: forces complete DWARF for the LLVM/MLIR/Triton types the plugin
-// shares with libtriton.so, so that python/triton_autopipe/abi_check.py can
+// shares with libtriton.so, so that the ABI check (triton_autopipe.abi_check) can
 // compare their sizes, member offsets and vtable slots against libtriton's
 // own DWARF.  Build it exactly like the pass library, plus
 //   -g -gdwarf-4 -femit-class-debug-always -fno-eliminate-unused-debug-types

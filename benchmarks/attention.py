@@ -159,8 +159,8 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
     return rows, run_meta(args)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.attention", description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m benchmarks attention``."""
     add_common_args(parser)
     parser.add_argument("--kernels", default="ptr,desc", help=f"comma list of {', '.join(KERNELS)} (default %(default)s)")
     parser.add_argument("--configs", default="", metavar="D=BMxBN[wW][sS],...",
@@ -170,12 +170,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune", action="store_true",
                         help="per problem, use the config of the tutorial's space that is fastest under Triton's "
                         "default pipeline (first of --kernels)")
-    args = parser.parse_args(argv)
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run the benchmark, write its table/JSON/PNG under ``args.out``; 1 if a variant failed numerics."""
     rows, meta = run(args)
     paths = write_all(rows, meta, args.out, "attention", "Attention forward TFLOPS")
     print(open(paths["md"]).read())
     print("wrote", ", ".join(paths.values()))
     return 0 if all(r.ok for r in rows) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.attention [options]`` (the same as ``python -m benchmarks attention``)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.attention", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return execute(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

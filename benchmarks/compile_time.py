@@ -108,15 +108,19 @@ def markdown(records: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.compile_time", description=__doc__.splitlines()[0])
-    parser.add_argument("--targets", nargs="+", default=list(ALL_TARGETS), choices=list(ALL_TARGETS))
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", default=str(DEFAULT_OUT))
-    parser.add_argument("--no-autopipe", action="store_true")
-    parser.add_argument("--autopipe-variant", action="append", default=[], metavar="NAME[:k=v,...]")
-    args = parser.parse_args(argv)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m benchmarks compile-time``."""
+    parser.add_argument("--targets", nargs="+", default=list(ALL_TARGETS), choices=list(ALL_TARGETS),
+                        help="targets to compile for (default: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="compiles per kernel and pipeline (default %(default)s)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="directory for compile_time.json/.md")
+    parser.add_argument("--no-autopipe", action="store_true", help="time Triton's pipeline only")
+    parser.add_argument("--autopipe-variant", action="append", default=[], metavar="NAME[:k=v,...]",
+                        help="extra autopipe variant: enable(**kwargs) under this name (repeatable)")
 
+
+def execute(args: argparse.Namespace) -> int:
+    """Time every corpus kernel, write compile_time.json/.md under ``args.out``; 1 if a compile failed."""
     ok, reason = autopipe_status()
     extra = [parse_variant(v) for v in args.autopipe_variant]
     pipelines = [TRITON, *([] if args.no_autopipe else autopipe_pipelines(extra))]
@@ -133,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     print(md)
     print("wrote", out / "compile_time.json", out / "compile_time.md")
     return 0 if not any(r["error"] for r in records) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.compile_time [options]`` (the same as ``python -m benchmarks compile-time``)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.compile_time", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return execute(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

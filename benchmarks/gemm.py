@@ -101,8 +101,8 @@ def run(args: argparse.Namespace, log: Callable[[str], None] = print) -> tuple[l
     return rows, run_meta(args)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.gemm", description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m benchmarks gemm``."""
     add_common_args(parser)
     parser.add_argument("--unaligned", action="store_true", help="also GEMMs whose rows are not 16-byte aligned")
     parser.add_argument("--unaligned-only", action="store_true", help="only those")
@@ -110,12 +110,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated GEMM kernels to time: tl.load, tensor-desc (default both)")
     parser.add_argument("--sizes", default=None, help="comma-separated square sizes (default 2048,4096,8192)")
     parser.add_argument("--dtypes", default=None, help="comma-separated dtypes (default fp16,bf16)")
-    args = parser.parse_args(argv)
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run the benchmark, write its table/JSON/PNG under ``args.out``; 1 if a variant failed numerics."""
     rows, meta = run(args)
     paths = write_all(rows, meta, args.out, "gemm", "GEMM TFLOPS")
     print(open(paths["md"]).read())
     print("wrote", ", ".join(paths.values()))
     return 0 if all(r.ok for r in rows) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.gemm [options]`` (the same as ``python -m benchmarks gemm``)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.gemm", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return execute(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -14,19 +14,22 @@ import sys
 from typing import Any
 
 
-def main(argv: list[str] | None = None) -> int:
-    import torch
-
-    from benchmarks.kernels.attention import AttnConfig, attention
-    from benchmarks.kernels.gemm import GemmConfig, launch_gemm
-
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``python -m benchmarks racecheck``."""
     p.add_argument("--schedule", default="auto", help="triton_autopipe schedule (or 'off' for Triton's pipeline)")
     p.add_argument("--expand", default="autopipe", help="who expands the loops: autopipe | triton")
     p.add_argument("--buffers", default="autopipe", help="who lowers the loads: autopipe | registers | triton")
     p.add_argument("--s2r", default="triton", help="shared->register double buffering: triton | autopipe | off "
                    "(with DISABLE_MMA_V3=1 in the environment the GEMMs use mma.sync)")
-    args = p.parse_args(argv)
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run the small kernels once each; 1 on a numerics failure."""
+    import torch
+
+    from benchmarks.kernels.attention import AttnConfig, attention
+    from benchmarks.kernels.gemm import GemmConfig, launch_gemm
+
     if args.schedule != "off":
         import triton_autopipe
 
@@ -68,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     torch.cuda.synchronize()
     print("numerics", "ok" if ok else "FAILED")
     return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.racecheck [options]`` (the same as ``python -m benchmarks racecheck``)."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks.racecheck", description=__doc__.splitlines()[0])
+    add_arguments(p)
+    return execute(p.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -76,9 +76,9 @@ def sweep_gemm(pipelines: list[Pipeline], rep: int) -> list[Row]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.sweep", description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("attention", "gemm"))
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m benchmarks sweep``."""
+    parser.add_argument("what", choices=("attention", "gemm"), help="which kernel family to sweep")
     parser.add_argument("--autopipe", action="store_true", help="also sweep under autopipe")
     parser.add_argument("--autopipe-variant", action="append", default=[], metavar="NAME[:k=v,...]",
                         help="extra autopipe variant (with --autopipe; repeatable)")
@@ -87,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--rep-ms", type=int, default=50)
     parser.add_argument("--out", default=None, help="also write the full table (paired ratios) here")
-    args = parser.parse_args(argv)
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Time the candidate configs and print the best one per problem."""
     extra = [parse_variant(v) for v in args.autopipe_variant]
     pipelines = [TRITON, *(autopipe_pipelines(extra) if args.autopipe else [])]
     if args.what == "attention":
@@ -109,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     for problem, r in best.items():
         print(f"| {problem} | {r.kernel} | {r.pipeline} | {r.mean_tflops():.1f} |")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.sweep WHAT [options]`` (the same as ``python -m benchmarks sweep``)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sweep", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return execute(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

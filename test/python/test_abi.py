@@ -1,4 +1,4 @@
-"""ABI layout check (python/triton_autopipe/abi_check.py).
+"""ABI layout check (the package python/triton_autopipe/abi_check/).
 
 (a) the real check passes for our build's probe object;
 (b) a probe with a wrongly laid out mlir::IRMapping is reported as MISMATCH
@@ -21,7 +21,8 @@ except ImportError as e:  # the only allowed skip
 
 from triton_autopipe.abi_check import Member, Problem, TypeRecord, compare
 
-PKG_PARENT = str(Path(abi_check.__file__).resolve().parent.parent)
+# abi_check/__init__.py -> the directory holding triton_autopipe/
+PKG_PARENT = str(Path(abi_check.__file__).resolve().parents[2])
 
 
 def _run_cli(*args, cache_dir):
@@ -107,6 +108,13 @@ def test_mismatched_type_fails_cli(fake_probe, tmp_path):
     assert "'blockMap': offset: libtriton offset 32" in out
     assert "'operationMap': member missing in ours" in out
     assert "'extra': member only in ours" in out
+    assert "Fix: build against LLVM/MLIR headers" in out
+
+
+def test_missing_input_exits_2(tmp_path):
+    r = _run_cli("--probe", str(tmp_path / "no-such-probe.o"), cache_dir=tmp_path / "cache")
+    assert r.returncode == 2
+    assert "abi_check: probe not found:" in r.stderr and "no-such-probe.o" in r.stderr
 
 
 def test_mismatched_type_fails_api(fake_probe, tmp_path):

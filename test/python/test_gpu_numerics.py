@@ -257,7 +257,7 @@ def test_attention_desc(B: int, H: int, N: int, head_dim: int, causal: bool, pip
     _check(out, ref)
 
 
-# The bar's configs (benchmarks/device_bar.sh) under the wgmma wait modes: auto (which takes the synchronous
+# The bar's configs (profile `bar` of benchmarks/device.sh) under the wgmma wait modes: auto (which takes the synchronous
 # form, with its lowering reused from the trial, on the first two: 2 CTAs an SM), async_dots=off, and the
 # attention schedules with Triton's waits (two loops when causal: the first loop's buffers must not stay
 # allocated across the second).
