@@ -9,8 +9,8 @@ digests of ``main``; ``test_output_digests.py`` re-checks the ``default`` varian
     python scripts/output_digest.py --check test/golden/output-digests.json   # compare (exit 1 on a change)
     python scripts/output_digest.py --check F --variants default --dump /tmp/out  # one variant, keep the text
 
-Paths of the checkout are replaced by ``<repo>`` before hashing, so a clean
-clone elsewhere gives the same digests.
+Paths of the checkout are replaced by ``<repo>`` and PTX's DWARF sections dropped
+before hashing, so a clean clone elsewhere gives the same digests.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import concurrent.futures as futures
 import hashlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,11 @@ VARIANTS: dict[str, tuple[dict[str, Any], dict[str, str], tuple[str, ...] | None
 
 
 def _normalise(text: str) -> str:
-    return text.replace(str(REPO), "<repo>")
+    """The text without what depends on where the checkout is: its path, and PTX's DWARF
+    sections (they hold the source paths as raw bytes, and offsets that follow their lengths)."""
+    text = text.replace(str(REPO), "<repo>")
+    debug = re.search(r"^\s*\.section\s+\.debug_", text, flags=re.M)
+    return text[:debug.start()] if debug else text
 
 
 def _compile_case(variant: str, name: str, target: str, dump: str | None) -> tuple[str, str]:
@@ -130,7 +135,7 @@ def from_dump(root: Path, variants: list[str]) -> dict[str, str]:
         stem = root / v / f"{name}-{target.replace(':', '_')}"
         ttgir, asm = stem.with_suffix(".ttgir"), stem.with_suffix(f".{code}")
         if ttgir.is_file() and asm.is_file():
-            parts = [ttgir.read_text(), asm.read_text()]
+            parts = [_normalise(ttgir.read_text()), _normalise(asm.read_text())]
             result[f"{v}/{name}/{target}"] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     return dict(sorted(result.items()))
 
