@@ -122,7 +122,8 @@ autopipe_driver::runPipeline(const std::string &ir, const std::string &pipeline,
   if (failed(parsePassPipeline(pipeline, pm, pipelineErrOs))) {
     diagOs << "error: invalid pass pipeline '" << pipeline
            << "': " << pipelineError << "\n";
-    for (StringRef line : llvm::split(explainOptionValues(pipeline), '\n'))
+    std::string hints = explainOptionValues(pipeline);
+    for (StringRef line : llvm::split(hints, '\n'))
       if (!line.empty())
         diagOs << "error: " << line << "\n";
     return result;

@@ -80,8 +80,8 @@ LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
     PassManager pm(&context, ModuleOp::getOperationName());
     auto errorHandler = [&](const Twine &msg) {
       emitError(UnknownLoc::get(&context)) << msg;
-      for (StringRef line :
-           llvm::split(autopipe_driver::explainOptionValues(commandLine), '\n'))
+      std::string hints = autopipe_driver::explainOptionValues(commandLine);
+      for (StringRef line : llvm::split(hints, '\n'))
         if (!line.empty())
           emitError(UnknownLoc::get(&context)) << line;
       return failure();
