@@ -366,7 +366,8 @@ std::string prefetchNext(scf::ForOp &loop, SplitDot &split) {
 }
 
 struct DoubleBufferOperandsPass
-    : public autopipe::impl::DoubleBufferOperandsPassBase<DoubleBufferOperandsPass> {
+    : public autopipe::impl::DoubleBufferOperandsPassBase<
+          DoubleBufferOperandsPass> {
   using Base::Base;
 
   void runOnOperation() override {

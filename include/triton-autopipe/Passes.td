@@ -174,7 +174,9 @@ def WarpPipelineRegionsPass
   ];
   // amdg ops too: the AMD dialect has no shipped header, the pass loads it
   // through libtriton (getDependentDialects in the .cpp).
-  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::ROCDL::ROCDLDialect"];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::ROCDL::ROCDLDialect"
+  ];
 }
 
 def LowerWarpPipelinePass
