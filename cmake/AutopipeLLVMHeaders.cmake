@@ -4,10 +4,14 @@
 #   otherwise                      Debian sid's libmlir-23-dev/llvm-23-dev,
 #                                  downloaded once into AUTOPIPE_LLVM_CACHE_DIR.
 # Sets AUTOPIPE_LLVM_INCLUDE_DIR, AUTOPIPE_LLVM_VERSION and
-# AUTOPIPE_LLVM_HEADER_SOURCE.
+# AUTOPIPE_LLVM_HEADER_SOURCE, and AUTOPIPE_MLIR_TBLGEN (the passes are
+# declared in Passes.td): -DAUTOPIPE_MLIR_TBLGEN=<path> wins, else
+# <AUTOPIPE_LLVM_ROOT>/bin/mlir-tblgen, else Debian sid's mlir-tblgen 23.1.x
+# that fetch-llvm-headers.sh puts into the cache (<cache>/bin/mlir-tblgen).
 if(AUTOPIPE_LLVM_ROOT)
   set(AUTOPIPE_LLVM_INCLUDE_DIR ${AUTOPIPE_LLVM_ROOT}/include)
   set(AUTOPIPE_LLVM_HEADER_SOURCE "AUTOPIPE_LLVM_ROOT=${AUTOPIPE_LLVM_ROOT}")
+  set(_tblgen_default ${AUTOPIPE_LLVM_ROOT}/bin/mlir-tblgen)
 else()
   if(NOT AUTOPIPE_LLVM_CACHE_DIR)
     if(DEFINED ENV{AUTOPIPE_LLVM_CACHE_DIR})
@@ -28,6 +32,21 @@ else()
   file(READ ${AUTOPIPE_LLVM_CACHE_DIR}/STAMP _stamp)
   string(STRIP "${_stamp}" _stamp)
   set(AUTOPIPE_LLVM_HEADER_SOURCE "Debian sid ${_stamp}, cached in ${AUTOPIPE_LLVM_CACHE_DIR}")
+  set(_tblgen_default ${AUTOPIPE_LLVM_CACHE_DIR}/bin/mlir-tblgen)
+endif()
+if(NOT AUTOPIPE_MLIR_TBLGEN)
+  set(AUTOPIPE_MLIR_TBLGEN ${_tblgen_default})
+  set(_tblgen_check_version ${AUTOPIPE_LLVM_ROOT})
+endif()
+execute_process(COMMAND ${AUTOPIPE_MLIR_TBLGEN} --version
+                OUTPUT_VARIABLE _tblgen_version ERROR_VARIABLE _tblgen_version
+                RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "triton-autopipe: mlir-tblgen ${AUTOPIPE_MLIR_TBLGEN} does not run (${_tblgen_version}). Pass one with -DAUTOPIPE_MLIR_TBLGEN=<path>.")
+endif()
+if(DEFINED _tblgen_check_version AND NOT _tblgen_check_version
+   AND NOT _tblgen_version MATCHES "LLVM version 23\\.1\\.")
+  message(FATAL_ERROR "triton-autopipe: expected mlir-tblgen 23.1.x, ${AUTOPIPE_MLIR_TBLGEN} says: ${_tblgen_version}")
 endif()
 
 foreach(_h llvm/Config/llvm-config.h llvm/Config/abi-breaking.h mlir/IR/Operation.h)

@@ -6,7 +6,9 @@
 #
 # Result: <cache-dir>/prefix/usr/include/llvm-23/{llvm,llvm-c} and
 #         <cache-dir>/prefix/usr/lib/llvm-23/include/mlir, plus
-#         <cache-dir>/STAMP holding the package versions.
+#         <cache-dir>/STAMP holding the package versions; then
+#         fetch-mlir-tblgen.sh adds <cache-dir>/bin/mlir-tblgen (own stamp, so
+#         a header cache made before it gets the tool added).
 # libtriton.so is built with LLVM_ENABLE_ABI_BREAKING_CHECKS=1; Debian with 0.
 # The copy of llvm/Config/abi-breaking.h is patched to 1 so ilist and friends
 # have the same layout and mangled names as in libtriton.so.
@@ -14,32 +16,20 @@ set -euo pipefail
 CACHE=${1:?usage: fetch-llvm-headers.sh <cache-dir>}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
 if [ -f "$CACHE/STAMP" ] && [ -d "$CACHE/prefix/usr/lib/llvm-23/include/mlir" ]; then
   echo "llvm headers: reusing cache $CACHE ($(cat "$CACHE/STAMP"))"
-  exit 0
+  exec bash "$HERE/fetch-mlir-tblgen.sh" "$CACHE"
 fi
-command -v apt-get >/dev/null || { echo "error: apt-get not found; point the build at an LLVM/MLIR install with -DAUTOPIPE_LLVM_DIR=... instead" >&2; exit 1; }
-MIRROR=${AUTOPIPE_DEBIAN_MIRROR:-}
-if [ -z "$MIRROR" ]; then
-  # Use the same mirror host as the machine's own sources.
-  MIRROR=$(grep -rhE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-           | grep -oE 'https?://[^ ]+/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ' || true)
-  MIRROR=${MIRROR:-http://deb.debian.org/debian}
-fi
-MIRROR=${MIRROR%/}
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -f "$KEYRING" ] || KEYRING=/usr/share/keyrings/debian-archive-keyring.pgp
+command -v apt-get >/dev/null || { echo "error: apt-get not found; point the build at an LLVM/MLIR install with -DAUTOPIPE_LLVM_ROOT=<prefix> instead" >&2; exit 1; }
+# shellcheck source=sid-apt.sh
+source "$HERE/sid-apt.sh"
 APT="$CACHE/apt"
-rm -rf "$APT" "$CACHE/prefix" "$CACHE/debs"
-mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/parts" "$CACHE/debs" "$CACHE/prefix"
-if [ -f "$KEYRING" ]; then
-  echo "deb [signed-by=$KEYRING] $MIRROR sid main" > "$APT/sources.list"
-else
-  echo "deb [trusted=yes] $MIRROR sid main" > "$APT/sources.list"
-fi
-OPTS=(-o "Dir::Etc::SourceList=$APT/sources.list" -o "Dir::Etc::SourceParts=$APT/parts"
-      -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache=$APT/cache"
-      -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root" -q)
+rm -rf "$CACHE/prefix" "$CACHE/debs"
+sid_apt_setup "$APT"
+mkdir -p "$CACHE/debs" "$CACHE/prefix"
+OPTS=("${SID_APT_OPTS[@]}")
+MIRROR=$SID_MIRROR
 echo "llvm headers: fetching libmlir-23-dev and llvm-23-dev from $MIRROR sid into $CACHE"
 apt-get "${OPTS[@]}" update >/dev/null
 (cd "$CACHE/debs" && apt-get "${OPTS[@]}" download libmlir-23-dev llvm-23-dev >/dev/null)
@@ -48,7 +38,7 @@ VERS=$(for d in "$CACHE"/debs/*.deb; do dpkg-deb --showformat='${Package}=${Vers
 case "$VERS" in
   *"llvm-23-dev=1:23.1."*) ;;
   *) echo "error: expected an LLVM 23.1.x release from Debian sid, got: $VERS" >&2
-     echo "       (sid has moved on; point the build at a matching LLVM with -DAUTOPIPE_LLVM_DIR=...)" >&2
+     echo "       (sid has moved on; point the build at a matching LLVM with -DAUTOPIPE_LLVM_ROOT=<prefix>)" >&2
      exit 1 ;;
 esac
 ABI="$CACHE/prefix/usr/include/llvm-23/llvm/Config/abi-breaking.h"
@@ -59,3 +49,4 @@ find "$CACHE/prefix" \( -name '*.a' -o -name '*.so*' \) -delete
 rm -rf "$CACHE/debs" "$APT"
 echo "$VERS" > "$CACHE/STAMP"
 echo "llvm headers: ready ($VERS)"
+exec bash "$HERE/fetch-mlir-tblgen.sh" "$CACHE"

@@ -106,34 +106,9 @@
 // shared-memory stores, and modules of other targets (or gfx942 with
 // copy=async) are left as they are (remark).
 //
-// Options:
-//   global-to-shared-stages (int, 0)  slots per buffer when >= the count
-//                                     the schedule needs (0: from the
-//                                     schedule);
-//   shared-limit (int, -1)            shared memory per block the buffers
-//                                     must fit in with what the kernel already
-//                                     allocates (Triton's allocation analysis,
-//                                     minus the per-iteration local_allocs the
-//                                     slots replace, plus the TMA scratch tile
-//                                     Triton gives a register-staged
-//                                     descriptor load on sm90); -1: the
-//                                     target's, 0: no
-//                                     budget. Over it, slots beyond the
-//                                     schedule's minimum go first (remark);
-//                                     if the minimum does not fit, the loop's
-//                                     schedule is removed: nothing pipelines
-//                                     it into a kernel that cannot launch;
-//   remarks (bool, true)              one remark per scheduled loop;
-//   output  (string, "")              also write those lines to "-" (stderr)
-//                                     or a file (appended);
-//   copy    (string, "auto")          async (cp.async/TMA on CUDA,
-//                                     direct-to-LDS on gfx950) | registers
-//                                     (register-staged, any target) | auto
-//                                     (async on CUDA and gfx950, registers on
-//                                     gfx942).
+// Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 
@@ -159,6 +134,11 @@ using namespace mlir::autopipe;
 namespace tt = mlir::triton;
 namespace ttg = mlir::triton::gpu;
 namespace ttng = mlir::triton::nvidia_gpu;
+
+namespace mlir::autopipe {
+#define GEN_PASS_DEF_ALLOCATEBUFFERSPASS
+#include "triton-autopipe/Passes.h.inc"
+} // namespace mlir::autopipe
 
 namespace {
 
@@ -977,37 +957,8 @@ std::string LoopBuffers::run(bool &error) {
 }
 
 struct AllocateBuffersPass
-    : public PassWrapper<AllocateBuffersPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(AllocateBuffersPass)
-
-  AllocateBuffersPass() = default;
-  AllocateBuffersPass(const AllocateBuffersPass &other) : PassWrapper(other) {}
-
-  StringRef getArgument() const final { return docs::allocateBuffers.argument; }
-  StringRef getDescription() const final {
-    return docs::allocateBuffers.summary;
-  }
-
-  Option<int> stages{
-      *this, docs::allocateBuffers.options[0].name,
-      llvm::cl::desc(docs::allocateBuffers.options[0].description),
-      llvm::cl::init(0)};
-  Option<int> sharedLimit{
-      *this, docs::allocateBuffers.options[1].name,
-      llvm::cl::desc(docs::allocateBuffers.options[1].description),
-      llvm::cl::init(-1)};
-  Option<bool> remarks{
-      *this, docs::allocateBuffers.options[2].name,
-      llvm::cl::desc(docs::allocateBuffers.options[2].description),
-      llvm::cl::init(true)};
-  Option<std::string> output{
-      *this, docs::allocateBuffers.options[3].name,
-      llvm::cl::desc(docs::allocateBuffers.options[3].description),
-      llvm::cl::init("")};
-  Option<std::string> copy{
-      *this, docs::allocateBuffers.options[4].name,
-      llvm::cl::desc(docs::allocateBuffers.options[4].description),
-      llvm::cl::init("auto")};
+    : public autopipe::impl::AllocateBuffersPassBase<AllocateBuffersPass> {
+  using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -1023,12 +974,6 @@ struct AllocateBuffersPass
                          << static_cast<int>(sharedLimit);
       return signalPassFailure();
     }
-    if (copy != "auto" && copy != "async" && copy != "registers") {
-      module.emitError() << "autopipe-allocate-buffers: copy must be auto, "
-                            "async or registers, got '"
-                         << copy << "'";
-      return signalPassFailure();
-    }
     auto target = module->getAttrOfType<StringAttr>("ttg.target");
     bool isCuda = target && target.getValue().starts_with("cuda:");
     bool isHip = target && target.getValue().starts_with("hip:");
@@ -1036,7 +981,8 @@ struct AllocateBuffersPass
     // the same ttg.async_copy_global_to_local / commit / wait as cp.async.
     bool asyncLDS = target && target.getValue() == "hip:gfx950";
     bool staged =
-        copy == "registers" || (copy == "auto" && isHip && !asyncLDS);
+        copy == CopyMode::Registers ||
+        (copy == CopyMode::Auto && isHip && !asyncLDS);
 
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) {
@@ -1105,7 +1051,3 @@ struct AllocateBuffersPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> mlir::autopipe::createAllocateBuffersPass() {
-  return std::make_unique<AllocateBuffersPass>();
-}

@@ -55,26 +55,9 @@
 // multiple of 2 * k-slice, MMAs reading shared memory directly (wgmma), dots
 // in nested regions.
 //
-// Options:
-//   stages  (int, 2)    shared->register stages (the kernel config's
-//                       shared_to_register_stages): 1 = off, 2 = double
-//                       buffering; others are an error;
-//   k-slice (int, 0)    K elements per slice; 0: one MMA instruction's K
-//                       (mma.sync: 256 bits of the element type, 16 for
-//                       fp16/bf16; MFMA: its instrShape) -- the fewest
-//                       registers: two such slices of A and B are live next
-//                       to the accumulator (measured on the H100, 128x256x64
-//                       fp16 mma.sync: 32-wide slices carried across the back
-//                       edge spill, 16-wide ones fit in 234 registers); a
-//                       slice must be a multiple of the instruction's K or
-//                       the dot is left as is;
-//   remarks (bool, true)  one remark per loop holding a dot;
-//   output  (string, "")  also write those lines to "-" or a file;
-//   prefetch-next (bool, true)  load slice 0 of the next iteration at the
-//                       end of the body (across the back edge, see above).
+// Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 
@@ -92,6 +75,11 @@ using namespace mlir;
 using namespace mlir::autopipe;
 namespace tt = mlir::triton;
 namespace ttg = mlir::triton::gpu;
+
+namespace mlir::autopipe {
+#define GEN_PASS_DEF_DOUBLEBUFFEROPERANDSPASS
+#include "triton-autopipe/Passes.h.inc"
+} // namespace mlir::autopipe
 
 namespace {
 
@@ -378,40 +366,9 @@ std::string prefetchNext(scf::ForOp &loop, SplitDot &split) {
 }
 
 struct DoubleBufferOperandsPass
-    : public PassWrapper<DoubleBufferOperandsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DoubleBufferOperandsPass)
-
-  DoubleBufferOperandsPass() = default;
-  DoubleBufferOperandsPass(const DoubleBufferOperandsPass &other)
-      : PassWrapper(other) {}
-
-  StringRef getArgument() const final {
-    return docs::doubleBufferOperands.argument;
-  }
-  StringRef getDescription() const final {
-    return docs::doubleBufferOperands.summary;
-  }
-
-  Option<int> stages{
-      *this, docs::doubleBufferOperands.options[0].name,
-      llvm::cl::desc(docs::doubleBufferOperands.options[0].description),
-      llvm::cl::init(2)};
-  Option<int> kSlice{
-      *this, docs::doubleBufferOperands.options[1].name,
-      llvm::cl::desc(docs::doubleBufferOperands.options[1].description),
-      llvm::cl::init(0)};
-  Option<bool> remarks{
-      *this, docs::doubleBufferOperands.options[2].name,
-      llvm::cl::desc(docs::doubleBufferOperands.options[2].description),
-      llvm::cl::init(true)};
-  Option<std::string> output{
-      *this, docs::doubleBufferOperands.options[3].name,
-      llvm::cl::desc(docs::doubleBufferOperands.options[3].description),
-      llvm::cl::init("")};
-  Option<bool> prefetchNextOpt{
-      *this, docs::doubleBufferOperands.options[4].name,
-      llvm::cl::desc(docs::doubleBufferOperands.options[4].description),
-      llvm::cl::init(true)};
+    : public autopipe::impl::DoubleBufferOperandsPassBase<
+          DoubleBufferOperandsPass> {
+  using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -492,7 +449,3 @@ struct DoubleBufferOperandsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> mlir::autopipe::createDoubleBufferOperandsPass() {
-  return std::make_unique<DoubleBufferOperandsPass>();
-}

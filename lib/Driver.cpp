@@ -15,6 +15,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -54,9 +56,41 @@ std::vector<autopipe_driver::PassInfo> autopipe_driver::listPasses() {
   std::vector<PassInfo> out;
   for (const autopipe::PassDoc &doc : autopipe::getPassDocs()) {
     PassInfo info{doc.argument, doc.summary, {}};
-    for (const autopipe::PassOptionDoc &o : doc.options)
-      info.options.push_back({o.name, o.type, o.defaultValue, o.description});
+    for (const autopipe::PassOptionDoc &o : doc.options) {
+      OptionInfo option{o.name, o.type, o.defaultValue, o.description, {}};
+      for (StringRef v : llvm::split(StringRef(o.values), '|'))
+        if (!v.empty())
+          option.values.push_back(v.str());
+      info.options.push_back(std::move(option));
+    }
     out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::string autopipe_driver::explainOptionValues(const std::string &pipeline) {
+  std::string out;
+  StringRef text(pipeline);
+  for (const autopipe::PassDoc &doc : autopipe::getPassDocs()) {
+    for (const autopipe::PassOptionDoc &o : doc.options) {
+      if (!*o.values)
+        continue;
+      SmallVector<StringRef> allowed;
+      StringRef(o.values).split(allowed, '|');
+      std::string key = std::string(o.name) + "=";
+      for (size_t pos = text.find(key); pos != StringRef::npos;
+           pos = text.find(key, pos + 1)) {
+        if (pos > 0 && (llvm::isAlnum(text[pos - 1]) || text[pos - 1] == '-'))
+          continue; // the tail of a longer option name
+        StringRef value = text.substr(pos + key.size()).take_until(
+            [](char c) { return c == ' ' || c == ',' || c == '}'; });
+        if (llvm::is_contained(allowed, value))
+          continue;
+        out += std::string(doc.argument) + ": unknown " + o.name + " '" +
+               value.str() + "' (allowed: " + llvm::join(allowed, ", ") +
+               ")\n";
+      }
+    }
   }
   return out;
 }
@@ -88,6 +122,10 @@ autopipe_driver::runPipeline(const std::string &ir, const std::string &pipeline,
   if (failed(parsePassPipeline(pipeline, pm, pipelineErrOs))) {
     diagOs << "error: invalid pass pipeline '" << pipeline
            << "': " << pipelineError << "\n";
+    std::string hints = explainOptionValues(pipeline);
+    for (StringRef line : llvm::split(hints, '\n'))
+      if (!line.empty())
+        diagOs << "error: " << line << "\n";
     return result;
   }
   if (failed(pm.run(*module)))

@@ -73,27 +73,15 @@
 //      TMA store pipelining (as `tritongpu-pipeline`).
 // Loops the expander rejects stay as they are (still correct, with a remark).
 //
-// Options:
-//   num-stages   (int, 3)         default stage count for loops without
-//                                 `tt.num_stages` (loops of <= 1 stage are
-//                                 not given async dots, as in Triton);
-//   speculate-mma (bool, true)    run MMAs of early stages unpredicated;
-//   async-dots   (string, auto)   auto | autopipe | triton | off (every
-//                                 wgmma stays synchronous, loads still
-//                                 pipelined: fewer live accumulators; on H100
-//                                 d64 attention, 128x128 tiles, 8 warps: 156
-//                                 -> 128 registers, 2 CTAs an SM, 1.37x
-//                                 Triton's default);
-//   remarks      (bool, true)     one remark per expanded loop;
-//   output       (string, "")     also write those lines to "-" or a file.
+// Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
@@ -117,6 +105,11 @@ using namespace mlir::autopipe;
 namespace tt = mlir::triton;
 namespace ttg = mlir::triton::gpu;
 namespace ttng = mlir::triton::nvidia_gpu;
+
+namespace mlir::autopipe {
+#define GEN_PASS_DEF_EXPANDLOOPSPASS
+#include "triton-autopipe/Passes.h.inc"
+} // namespace mlir::autopipe
 
 namespace {
 
@@ -683,43 +676,11 @@ Operation *predicateOrSpeculate(RewriterBase &rewriter, Operation *op,
 }
 
 struct ExpandLoopsPass
-    : public PassWrapper<ExpandLoopsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandLoopsPass)
-
-  ExpandLoopsPass() = default;
-  ExpandLoopsPass(const ExpandLoopsPass &other) : PassWrapper(other) {}
-
-  StringRef getArgument() const final { return docs::expandLoops.argument; }
-  StringRef getDescription() const final { return docs::expandLoops.summary; }
-
-  Option<int> numStages{*this, docs::expandLoops.options[0].name,
-                        llvm::cl::desc(docs::expandLoops.options[0].description),
-                        llvm::cl::init(3)};
-  Option<bool> speculateMMA{
-      *this, docs::expandLoops.options[1].name,
-      llvm::cl::desc(docs::expandLoops.options[1].description),
-      llvm::cl::init(true)};
-  Option<std::string> asyncDots{
-      *this, docs::expandLoops.options[2].name,
-      llvm::cl::desc(docs::expandLoops.options[2].description),
-      llvm::cl::init("auto")};
-  Option<bool> remarks{*this, docs::expandLoops.options[3].name,
-                       llvm::cl::desc(docs::expandLoops.options[3].description),
-                       llvm::cl::init(true)};
-  Option<std::string> output{
-      *this, docs::expandLoops.options[4].name,
-      llvm::cl::desc(docs::expandLoops.options[4].description),
-      llvm::cl::init("")};
+    : public autopipe::impl::ExpandLoopsPassBase<ExpandLoopsPass> {
+  using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (asyncDots != "auto" && asyncDots != "autopipe" &&
-        asyncDots != "triton" && asyncDots != "off") {
-      module.emitError() << "autopipe-expand-loops: async-dots must be auto, "
-                            "autopipe, triton or off, got '"
-                         << asyncDots << "'";
-      return signalPassFailure();
-    }
     if (numStages < 1) {
       module.emitError() << "autopipe-expand-loops: num-stages must be >= 1, "
                             "got "
@@ -792,7 +753,7 @@ struct ExpandLoopsPass
           tt::getNumStagesOrDefault(loop, numStages) > 1)
         others.push_back(loop);
     });
-    if (asyncDots != "off")
+    if (asyncDots != AsyncDotsMode::Off)
       for (scf::ForOp loop : others)
         tt::asyncLaunchDots(loop);
     bool autoPickedAutopipe = false;
@@ -803,24 +764,24 @@ struct ExpandLoopsPass
         say(loop.getLoc(), msg);
         continue;
       }
-      std::string mode = asyncDots;
+      AsyncDotsMode mode = asyncDots;
       std::string why;
-      if (mode == "off") {
+      if (mode == AsyncDotsMode::Off) {
         say(loop.getLoc(), msg + "; wgmma left synchronous (async-dots=off)");
         continue;
       }
       ttng::WarpGroupDotOp serialized = firstSerializedByTriton(loop);
-      if (mode == "auto") {
-        mode = serialized ? "autopipe" : "triton";
+      if (mode == AsyncDotsMode::Auto) {
+        mode = serialized ? AsyncDotsMode::Autopipe : AsyncDotsMode::Triton;
         why = serialized ? " (Triton's would serialize the wgmma at " +
                                formatLocation(serialized.getLoc()) + ")"
                          : " (Triton's keeps every wgmma in flight)";
       }
-      if (mode == "autopipe") {
+      if (mode == AsyncDotsMode::Autopipe) {
         DotWaits waits(loop);
         std::string problem = waits.analyze();
         if (problem.empty()) {
-          autoPickedAutopipe |= asyncDots == "auto";
+          autoPickedAutopipe |= asyncDots == AsyncDotsMode::Auto;
           unsigned n = waits.run();
           say(loop.getLoc(), msg + "; " + std::to_string(waits.numDots()) +
                                  " async wgmma, " + std::to_string(n) +
@@ -860,7 +821,3 @@ struct ExpandLoopsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> mlir::autopipe::createExpandLoopsPass() {
-  return std::make_unique<ExpandLoopsPass>();
-}

@@ -41,21 +41,17 @@
 // in the regions pass. A loop whose body holds anything but stages, boundary
 // barriers and the yield is left untouched, with a remark.
 //
-// Options:
-//   warps-per-group (int, default 4)  warps in one warp group (4 x 64 lanes is
-//                                     Triton's 256-thread group on CDNA).
-//   remarks (bool, default false)     one remark per lowered loop with its
-//                                     groups, fences and their reasons.
+// Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Dialects.h"
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 #include "triton-autopipe/WarpPipeline.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -68,6 +64,11 @@ using namespace mlir;
 using namespace mlir::autopipe;
 using namespace mlir::autopipe::warp_pipeline;
 namespace ttg = mlir::triton::gpu;
+
+namespace mlir::autopipe {
+#define GEN_PASS_DEF_LOWERWARPPIPELINEPASS
+#include "triton-autopipe/Passes.h.inc"
+} // namespace mlir::autopipe
 
 namespace {
 
@@ -96,34 +97,15 @@ std::string intervalText(const Interval<size_t> &i) {
 }
 
 struct LowerWarpPipelinePass
-    : public PassWrapper<LowerWarpPipelinePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerWarpPipelinePass)
-
-  LowerWarpPipelinePass() = default;
-  LowerWarpPipelinePass(const LowerWarpPipelinePass &other)
-      : PassWrapper(other) {}
-
-  StringRef getArgument() const final {
-    return docs::lowerWarpPipeline.argument;
-  }
-  StringRef getDescription() const final {
-    return docs::lowerWarpPipeline.summary;
-  }
-
-  Option<int> warpsPerGroup{
-      *this, docs::lowerWarpPipeline.options[0].name,
-      llvm::cl::desc(docs::lowerWarpPipeline.options[0].description),
-      llvm::cl::init(4)};
-  Option<bool> remarks{
-      *this, docs::lowerWarpPipeline.options[1].name,
-      llvm::cl::desc(docs::lowerWarpPipeline.options[1].description),
-      llvm::cl::init(false)};
+    : public autopipe::impl::LowerWarpPipelinePassBase<LowerWarpPipelinePass> {
+  using Base::Base;
 
   Attribute schedNone;
 
-  // We create rocdl.* and amdg.* ops by name: their dialects (registered
-  // through libtriton, see Dialects.cpp) must be loaded before the pass runs.
+  // Passes.td's dependentDialects, plus amdg (no shipped header): created by
+  // name, so registered through libtriton (see Dialects.cpp).
   void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
     registerTritonDialects(registry);
   }
 
@@ -137,14 +119,14 @@ struct LowerWarpPipelinePass
     if (loops.empty())
       return;
     if (warpsPerGroup < 1) {
-      module.emitError() << docs::lowerWarpPipeline.argument
+      module.emitError() << getArgument()
                          << ": warps-per-group must be >= 1, got "
                          << warpsPerGroup;
       return signalPassFailure();
     }
     MLIRContext *ctx = &getContext();
     if (!ctx->getLoadedDialect("rocdl") || !ctx->getLoadedDialect("amdg")) {
-      module.emitError() << docs::lowerWarpPipeline.argument
+      module.emitError() << getArgument()
                          << " needs the rocdl and amdg dialects (Triton's AMD "
                             "dialects) to be registered";
       return signalPassFailure();
@@ -484,7 +466,3 @@ struct LowerWarpPipelinePass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> mlir::autopipe::createLowerWarpPipelinePass() {
-  return std::make_unique<LowerWarpPipelinePass>();
-}

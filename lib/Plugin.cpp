@@ -9,9 +9,14 @@
 // nothing and must not throw), so a pass that fails with the error message is
 // added instead: the pipeline run fails with a clear diagnostic.
 //
+// The pass table comes from Passes.td: the X-macro list PassList.h.inc
+// (cmake/gen-pass-list.py) expands to one `addPass<argument>` instantiation
+// and one PassInfo entry per pass, so there is no per-pass line and no count
+// to keep here. `addPass` takes no pass name, hence one instantiation per
+// pass, over a constant holding the pass's argument.
+//
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Passes.h"
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Version.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -36,14 +41,14 @@ struct OptionErrorPass
   std::string message;
 };
 
-template <const autopipe::docs::PassRecord &Record>
+template <const char *Argument>
 void addPass(PassManager *pm, const std::vector<std::string> &args) {
   std::string options;
   for (const std::string &a : args)
     options += (options.empty() ? "" : " ") + a;
   std::string error;
   std::unique_ptr<Pass> pass =
-      autopipe::createPassByName(Record.argument, options, error);
+      autopipe::createPassByName(Argument, options, error);
   if (!pass) {
     pm->addPass(std::make_unique<OptionErrorPass>(error));
     return;
@@ -53,27 +58,20 @@ void addPass(PassManager *pm, const std::vector<std::string> &args) {
 
 void registerPasses() { autopipe::registerAutopipePasses(); }
 
+// The argument of each pass, as a constant addPass<> can take.
+#define AUTOPIPE_PASS(DEF, ARGUMENT, SUMMARY)                                  \
+  constexpr char k##DEF##Argument[] = ARGUMENT;
+#include "triton-autopipe/PassList.h.inc"
+
 } // namespace
 
 TRITON_PLUGIN_API mlir::triton::plugin::PluginInfo *tritonGetPluginInfo() {
   static mlir::triton::plugin::PassInfo passes[] = {
-      {autopipe::docs::printSchedule.argument, AUTOPIPE_VERSION,
-       addPass<autopipe::docs::printSchedule>, registerPasses},
-      {autopipe::docs::scheduleLoops.argument, AUTOPIPE_VERSION,
-       addPass<autopipe::docs::scheduleLoops>, registerPasses},
-      {autopipe::docs::warpPipelineRegions.argument, AUTOPIPE_VERSION,
-       addPass<autopipe::docs::warpPipelineRegions>, registerPasses},
-      {autopipe::docs::lowerWarpPipeline.argument, AUTOPIPE_VERSION,
-       addPass<autopipe::docs::lowerWarpPipeline>, registerPasses},
-      {autopipe::docs::allocateBuffers.argument, AUTOPIPE_VERSION,
-       addPass<autopipe::docs::allocateBuffers>, registerPasses},
-      {autopipe::docs::expandLoops.argument, AUTOPIPE_VERSION,
-       addPass<autopipe::docs::expandLoops>, registerPasses},
-      {autopipe::docs::doubleBufferOperands.argument, AUTOPIPE_VERSION,
-       addPass<autopipe::docs::doubleBufferOperands>, registerPasses},
+#define AUTOPIPE_PASS(DEF, ARGUMENT, SUMMARY)                                  \
+  {k##DEF##Argument, AUTOPIPE_VERSION, addPass<k##DEF##Argument>,              \
+   registerPasses},
+#include "triton-autopipe/PassList.h.inc"
   };
-  static_assert(std::size(passes) == std::size(autopipe::docs::allPasses),
-                "every pass of PassDocs.h needs an entry in the plugin table");
   static mlir::triton::plugin::PluginInfo info = {
       TRITON_PLUGIN_API_VERSION,
       "triton-autopipe",

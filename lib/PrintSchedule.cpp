@@ -7,13 +7,9 @@
 // attributes is an error: the pass fails, so a bad schedule never reaches the
 // pipeline expander. It does not change the IR.
 //
-// Options:
-//   remarks (bool, default true)  emit the per-loop remark;
-//   output  (string, default "")  also write the report as text to "-"
-//                                 (stderr) or to a file (appended).
+// Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 
@@ -24,6 +20,11 @@
 
 using namespace mlir;
 using namespace mlir::autopipe;
+
+namespace mlir::autopipe {
+#define GEN_PASS_DEF_PRINTSCHEDULEPASS
+#include "triton-autopipe/Passes.h.inc"
+} // namespace mlir::autopipe
 
 namespace {
 
@@ -67,26 +68,8 @@ void printReport(llvm::raw_ostream &os, const LoopSchedule &s,
 }
 
 struct PrintSchedulePass
-    : public PassWrapper<PrintSchedulePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PrintSchedulePass)
-
-  PrintSchedulePass() = default;
-  PrintSchedulePass(const PrintSchedulePass &other) : PassWrapper(other) {}
-  explicit PrintSchedulePass(const PrintScheduleOptions &o) {
-    remarks = o.remarks;
-    output = o.output;
-  }
-
-  StringRef getArgument() const final { return docs::printSchedule.argument; }
-  StringRef getDescription() const final { return docs::printSchedule.summary; }
-
-  Option<bool> remarks{*this, docs::printSchedule.options[0].name,
-                       llvm::cl::desc(docs::printSchedule.options[0].description),
-                       llvm::cl::init(true)};
-  Option<std::string> output{
-      *this, docs::printSchedule.options[1].name,
-      llvm::cl::desc(docs::printSchedule.options[1].description),
-      llvm::cl::init("")};
+    : public autopipe::impl::PrintSchedulePassBase<PrintSchedulePass> {
+  using Base::Base;
 
   void runOnOperation() override {
     std::string text;
@@ -132,12 +115,3 @@ struct PrintSchedulePass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> mlir::autopipe::createPrintSchedulePass() {
-  return std::make_unique<PrintSchedulePass>();
-}
-
-std::unique_ptr<Pass>
-mlir::autopipe::createPrintSchedulePass(const PrintScheduleOptions &o) {
-  return std::make_unique<PrintSchedulePass>(o);
-}

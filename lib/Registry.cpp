@@ -1,70 +1,65 @@
 //===- Registry.cpp - the list of triton-autopipe passes ------------------===//
 //
-// The single place that knows every pass of the project: its documentation
-// record and how to create it. The plugin, autopipe-opt and the Python module
-// all go through here.
+// The passes' documentation and creation by name, both from Passes.td through
+// the X-macro list PassList.h.inc (generated from mlir-tblgen's records by
+// cmake/gen-pass-list.py): AUTOPIPE_PASS(Def, ...) names the generated
+// create<Def>(). A pass is created from this library copy's own function, not
+// from MLIR's global registry: in a Triton process the plugin and _C each
+// link the pass library. The plugin, autopipe-opt and the Python module all go
+// through here, so no per-pass line is kept by hand.
 //
 //===----------------------------------------------------------------------===//
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/Twine.h"
 
-#include <functional>
-#include <mutex>
-
 using namespace mlir;
 using namespace mlir::autopipe;
 
 namespace {
-struct Entry {
-  const docs::PassRecord &record;
-  std::unique_ptr<Pass> (*create)();
+/// How to create each pass, in the order of getPassDocs().
+using CreateFn = std::unique_ptr<Pass> (*)();
+const CreateFn kCreate[] = {
+#define AUTOPIPE_PASS(DEF, ARGUMENT, SUMMARY) [] { return create##DEF(); },
+#include "triton-autopipe/PassList.h.inc"
 };
 
-const Entry kEntries[] = {
-    {docs::printSchedule, [] { return createPrintSchedulePass(); }},
-    {docs::scheduleLoops, [] { return createScheduleLoopsPass(); }},
-    {docs::warpPipelineRegions,
-     [] { return createWarpPipelineRegionsPass(); }},
-    {docs::lowerWarpPipeline, [] { return createLowerWarpPipelinePass(); }},
-    {docs::allocateBuffers, [] { return createAllocateBuffersPass(); }},
-    {docs::expandLoops, [] { return createExpandLoopsPass(); }},
-    {docs::doubleBufferOperands,
-     [] { return createDoubleBufferOperandsPass(); }},
-};
+/// "remarks, output, copy=async|registers|auto": what `argument` accepts.
+std::string describeOptions(const PassDoc &doc) {
+  std::string known;
+  for (const PassOptionDoc &o : doc.options) {
+    known += (known.empty() ? "" : ", ") + std::string(o.name);
+    if (*o.values)
+      known += "=" + std::string(o.values);
+  }
+  return known;
+}
 } // namespace
 
 const std::vector<PassDoc> &mlir::autopipe::getPassDocs() {
   static const std::vector<PassDoc> all = [] {
     std::vector<PassDoc> v;
-    for (const Entry &e : kEntries)
-      v.push_back({e.record.argument, e.record.summary,
-                   std::vector<PassOptionDoc>(
-                       e.record.options,
-                       e.record.options + e.record.numOptions)});
+#define AUTOPIPE_PASS(DEF, ARGUMENT, SUMMARY) v.push_back({ARGUMENT, SUMMARY, {}});
+#define AUTOPIPE_PASS_OPTION(DEF, ARGUMENT, TYPE, DEFAULT, DESCRIPTION, VALUES) \
+  v.back().options.push_back({ARGUMENT, TYPE, DEFAULT, DESCRIPTION, VALUES});
+#include "triton-autopipe/PassList.h.inc"
     return v;
   }();
   return all;
-}
-
-void mlir::autopipe::registerAutopipePasses() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    for (const Entry &e : kEntries)
-      mlir::registerPass(e.create);
-  });
 }
 
 std::unique_ptr<Pass>
 mlir::autopipe::createPassByName(const std::string &argument,
                                  const std::string &options,
                                  std::string &error) {
-  for (const Entry &e : kEntries) {
-    if (argument != e.record.argument)
+  const std::vector<PassDoc> &docs = getPassDocs();
+  static_assert(std::size(kCreate) > 0);
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const PassDoc &doc = docs[i];
+    if (argument != doc.argument)
       continue;
-    std::unique_ptr<Pass> pass = e.create();
+    std::unique_ptr<Pass> pass = kCreate[i]();
     if (options.empty())
       return pass;
     std::string message;
@@ -72,19 +67,18 @@ mlir::autopipe::createPassByName(const std::string &argument,
           message = msg.str();
           return failure();
         }))) {
+      while (!message.empty() && message.back() == '\n')
+        message.pop_back();
       error = "invalid options for pass '" + argument + "': '" + options +
-              "'" + (message.empty() ? "" : ": " + message);
-      std::string known;
-      for (std::size_t i = 0; i < e.record.numOptions; ++i)
-        known += (i ? ", " : "") + std::string(e.record.options[i].name);
-      error += " (known options: " + known + ")";
+              "'" + (message.empty() ? "" : ": " + message) +
+              " (known options: " + describeOptions(doc) + ")";
       return nullptr;
     }
     return pass;
   }
   std::string known;
-  for (const Entry &e : kEntries)
-    known += (known.empty() ? "" : ", ") + std::string(e.record.argument);
+  for (const PassDoc &doc : getPassDocs())
+    known += (known.empty() ? "" : ", ") + std::string(doc.argument);
   error = "unknown pass '" + argument + "' (known: " + known + ")";
   return nullptr;
 }

@@ -68,24 +68,9 @@
 // reason; a computed schedule is checked with verifySchedule (Schedule.h) and
 // dropped, with a remark, if it would break a dependency.
 //
-// Options:
-//   num-stages (int, 3)          default number of stages (kernel num_stages);
-//   schedule   (string, "auto")  default | attention-a | attention-b | auto;
-//   remarks    (bool, true)      one remark per loop: the schedule chosen and
-//                                why, or why the loop was left as is;
-//   output     (string, "")      also write those lines to "-" (stderr) or a
-//                                file (appended);
-//   complete   (bool, false)     HIP: schedule every op (see above);
-//   staged-loads (bool, false)   CUDA: also give latency to tensor loads that
-//                                cannot become cp.async (our
-//                                autopipe-allocate-buffers register-stages
-//                                them; Triton leaves them synchronous);
-//   staged-bytes (int, 64)       ... unless their tiles would hold more than
-//                                this many bytes a thread in registers
-//                                (measured: 64 -> 1.41x, 192 -> 0.71x).
+// Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 
@@ -112,12 +97,17 @@ using namespace mlir::autopipe;
 namespace tt = mlir::triton;
 namespace ttng = mlir::triton::nvidia_gpu;
 
+namespace mlir::autopipe {
+#define GEN_PASS_DEF_SCHEDULELOOPSPASS
+#include "triton-autopipe/Passes.h.inc"
+} // namespace mlir::autopipe
+
 namespace {
 
 constexpr const char *kPinAttr = "autopipe.stage";
 constexpr const char *kKindAttr = "autopipe.schedule";
 
-enum class Kind { Default, AttentionA, AttentionB, Auto };
+using Kind = ScheduleKind; // the `schedule` option (Passes.td)
 /// Stages of both attention schedules (loadK 0, loadV 1, ..., 3).
 constexpr int kAttentionStages = 4;
 /// Register budget of the attention schedules, in 32-bit registers a thread
@@ -128,15 +118,6 @@ constexpr int kAttentionStages = 4;
 /// hit 255 registers and ran at 0.34x (attention-a) and 0.66x (attention-b);
 /// 256 (d64, 128x128 tiles, 4 warps) at 0.44x and 0.70x.
 constexpr int64_t kAttentionRegisterBudget = 192;
-
-std::optional<Kind> parseKind(StringRef s) {
-  return llvm::StringSwitch<std::optional<Kind>>(s)
-      .Case("default", Kind::Default)
-      .Case("attention-a", Kind::AttentionA)
-      .Case("attention-b", Kind::AttentionB)
-      .Case("auto", Kind::Auto)
-      .Default(std::nullopt);
-}
 
 StringRef kindName(Kind k) {
   switch (k) {
@@ -776,54 +757,12 @@ std::string LoopScheduler::run(Kind requested, bool &scheduled, bool &error) {
 }
 
 struct ScheduleLoopsPass
-    : public PassWrapper<ScheduleLoopsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ScheduleLoopsPass)
-
-  ScheduleLoopsPass() = default;
-  ScheduleLoopsPass(const ScheduleLoopsPass &other) : PassWrapper(other) {}
-
-  StringRef getArgument() const final { return docs::scheduleLoops.argument; }
-  StringRef getDescription() const final {
-    return docs::scheduleLoops.summary;
-  }
-
-  Option<int> numStages{*this, docs::scheduleLoops.options[0].name,
-                        llvm::cl::desc(docs::scheduleLoops.options[0].description),
-                        llvm::cl::init(3)};
-  Option<std::string> schedule{
-      *this, docs::scheduleLoops.options[1].name,
-      llvm::cl::desc(docs::scheduleLoops.options[1].description),
-      llvm::cl::init("auto")};
-  Option<bool> remarks{*this, docs::scheduleLoops.options[2].name,
-                       llvm::cl::desc(docs::scheduleLoops.options[2].description),
-                       llvm::cl::init(true)};
-  Option<std::string> output{
-      *this, docs::scheduleLoops.options[3].name,
-      llvm::cl::desc(docs::scheduleLoops.options[3].description),
-      llvm::cl::init("")};
-  Option<bool> complete{
-      *this, docs::scheduleLoops.options[4].name,
-      llvm::cl::desc(docs::scheduleLoops.options[4].description),
-      llvm::cl::init(false)};
-  Option<bool> stagedLoads{
-      *this, docs::scheduleLoops.options[5].name,
-      llvm::cl::desc(docs::scheduleLoops.options[5].description),
-      llvm::cl::init(false)};
-  Option<int> stagedBytes{
-      *this, docs::scheduleLoops.options[6].name,
-      llvm::cl::desc(docs::scheduleLoops.options[6].description),
-      llvm::cl::init(kMaxStagedBytesPerThread)};
+    : public autopipe::impl::ScheduleLoopsPassBase<ScheduleLoopsPass> {
+  using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::optional<Kind> kind = parseKind(schedule);
-    if (!kind) {
-      module.emitError() << "autopipe-schedule-loops: unknown schedule '"
-                         << schedule
-                         << "' (expected default, attention-a, attention-b "
-                            "or auto)";
-      return signalPassFailure();
-    }
+    Kind kind = schedule;
     if (numStages < 1) {
       module.emitError() << "autopipe-schedule-loops: num-stages must be >= 1, "
                             "got "
@@ -869,7 +808,7 @@ struct ScheduleLoopsPass
                               axisInfo, budget, complete, stagedTiles,
                               stagedLoads, stagedBytes);
       bool scheduled = false, error = false;
-      std::string msg = scheduler.run(*kind, scheduled, error);
+      std::string msg = scheduler.run(kind, scheduled, error);
       std::string where = "loop at " + formatLocation(loop.getLoc());
       ++ordinal;
       if (error) {
@@ -891,7 +830,3 @@ struct ScheduleLoopsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> mlir::autopipe::createScheduleLoopsPass() {
-  return std::make_unique<ScheduleLoopsPass>();
-}

@@ -42,21 +42,16 @@
 // carries a schedule (block-pingpong's cond_barrier/setprio/sched barriers) or
 // holds an op that needs its own barrier is left as is, with a remark.
 //
-// Options:
-//   remarks (bool, default false)  also emit one remark per converted loop
-//                                  listing its stages.
-//   auto-partition (bool, default false)  split plain GEMM loops (above).
-//   auto-partition-warps (int, default 8) only in kernels with this many
-//                                  warps.
+// Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Dialects.h"
-#include "triton-autopipe/PassDocs.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 #include "triton-autopipe/WarpPipeline.h"
 
 #include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/Builders.h"
@@ -69,6 +64,11 @@
 using namespace mlir;
 using namespace mlir::autopipe;
 using namespace mlir::autopipe::warp_pipeline;
+
+namespace mlir::autopipe {
+#define GEN_PASS_DEF_WARPPIPELINEREGIONSPASS
+#include "triton-autopipe/Passes.h.inc"
+} // namespace mlir::autopipe
 
 namespace {
 
@@ -86,36 +86,14 @@ std::string loopName(scf::ForOp loop) {
 bool isBorder(Operation &op) { return op.hasAttr(kBorderAttr); }
 
 struct WarpPipelineRegionsPass
-    : public PassWrapper<WarpPipelineRegionsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(WarpPipelineRegionsPass)
+    : public autopipe::impl::WarpPipelineRegionsPassBase<
+          WarpPipelineRegionsPass> {
+  using Base::Base;
 
-  WarpPipelineRegionsPass() = default;
-  WarpPipelineRegionsPass(const WarpPipelineRegionsPass &other)
-      : PassWrapper(other) {}
-
-  StringRef getArgument() const final {
-    return docs::warpPipelineRegions.argument;
-  }
-  StringRef getDescription() const final {
-    return docs::warpPipelineRegions.summary;
-  }
-
-  Option<bool> remarks{
-      *this, docs::warpPipelineRegions.options[0].name,
-      llvm::cl::desc(docs::warpPipelineRegions.options[0].description),
-      llvm::cl::init(false)};
-  Option<bool> autoPartition{
-      *this, docs::warpPipelineRegions.options[1].name,
-      llvm::cl::desc(docs::warpPipelineRegions.options[1].description),
-      llvm::cl::init(false)};
-  Option<int> autoPartitionWarps{
-      *this, docs::warpPipelineRegions.options[2].name,
-      llvm::cl::desc(docs::warpPipelineRegions.options[2].description),
-      llvm::cl::init(8)};
-
-  // auto-partition creates rocdl.sched.barrier markers by name: load the
-  // dialects (registered through libtriton, see Dialects.cpp) up front.
+  // Passes.td's dependentDialects, plus amdg (no shipped header): created by
+  // name, so registered through libtriton (see Dialects.cpp).
   void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
     registerTritonDialects(registry);
   }
 
@@ -454,7 +432,3 @@ struct WarpPipelineRegionsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> mlir::autopipe::createWarpPipelineRegionsPass() {
-  return std::make_unique<WarpPipelineRegionsPass>();
-}

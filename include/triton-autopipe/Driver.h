@@ -15,6 +15,8 @@ namespace autopipe_driver {
 
 struct OptionInfo {
   std::string name, type, defaultValue, description;
+  /// The allowed values of an enum option (empty otherwise).
+  std::vector<std::string> values;
 };
 
 struct PassInfo {
@@ -48,6 +50,12 @@ RunResult runPipeline(const std::string &ir, const std::string &pipeline,
                       const std::string &sourceName = "<input>");
 
 BuildInfo buildInfo();
+
+/// For a pipeline that failed to parse: one line per enum option of our
+/// passes given a value it does not allow, naming the allowed values
+/// ("autopipe-allocate-buffers: unknown copy 'dma' (allowed: async, registers,
+/// auto)"); empty if there is none.
+std::string explainOptionValues(const std::string &pipeline);
 
 } // namespace autopipe_driver
 

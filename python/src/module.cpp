@@ -30,7 +30,8 @@ PYBIND11_MODULE(_C, m) {
             options.append(py::dict(
                 py::arg("name") = o.name, py::arg("type") = o.type,
                 py::arg("default") = o.defaultValue,
-                py::arg("description") = o.description));
+                py::arg("description") = o.description,
+                py::arg("values") = o.values));
           out.append(py::dict(py::arg("name") = p.name,
                               py::arg("summary") = p.summary,
                               py::arg("options") = options));
@@ -38,7 +39,7 @@ PYBIND11_MODULE(_C, m) {
         return out;
       },
       "List every pass with its summary and options (name, type, default, "
-      "description).");
+      "description, values: the allowed values of an enum option).");
 
   m.def(
       "run_pipeline",

@@ -32,8 +32,8 @@ from typing import Any
 from . import plugin
 
 #: Our passes (Triton exposes each as ``passes.plugin.add_<name>``).
-REGIONS = "autopipe-warp-pipeline-regions"
-LOWER = "autopipe-lower-warp-pipeline"
+REGIONS = plugin.WARP_PIPELINE_REGIONS
+LOWER = plugin.LOWER_WARP_PIPELINE
 
 #: Environment switch for the automatic partition of Triton GEMM loops.
 AUTO_ENV = "TRITON_AUTOPIPE_AMD_WARP_PIPELINE"

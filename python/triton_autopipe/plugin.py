@@ -9,16 +9,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Names of the passes the plugin registers (Triton exposes each as
+# ``passes.plugin.add_<name>``): PRINT_SCHEDULE, SCHEDULE_LOOPS,
+# WARP_PIPELINE_REGIONS, LOWER_WARP_PIPELINE, ALLOCATE_BUFFERS, EXPAND_LOOPS,
+# DOUBLE_BUFFER_OPERANDS, ... and PASSES (their options), generated from
+# include/triton-autopipe/Passes.td.
+from .pass_names import *  # noqa: F401,F403
+from .pass_names import PASSES  # noqa: F401
+
 _PKG = Path(__file__).resolve().parent
 _loaded: str | None = None
-
-#: Names of the passes the plugin registers (Triton exposes each as
-#: ``passes.plugin.add_<name>``).
-PRINT_SCHEDULE = "autopipe-print-schedule"
-SCHEDULE_LOOPS = "autopipe-schedule-loops"
-ALLOCATE_BUFFERS = "autopipe-allocate-buffers"
-EXPAND_LOOPS = "autopipe-expand-loops"
-DOUBLE_BUFFER_OPERANDS = "autopipe-double-buffer-operands"
 
 
 def library_path() -> Path:

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Dialects.h"
+#include "triton-autopipe/Driver.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Version.h"
 
@@ -19,6 +20,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -50,6 +52,9 @@ cl::opt<bool> verifyDiagnostics(
 cl::opt<bool> listPasses("list-passes",
                          cl::desc("List triton-autopipe passes and exit"),
                          cl::init(false), cl::cat(category));
+/// The command line, for naming the allowed values of a bad enum option.
+std::string commandLine;
+
 cl::opt<bool> showVersion("autopipe-version",
                           cl::desc("Print the build information and exit"),
                           cl::init(false), cl::cat(category));
@@ -75,6 +80,10 @@ LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
     PassManager pm(&context, ModuleOp::getOperationName());
     auto errorHandler = [&](const Twine &msg) {
       emitError(UnknownLoc::get(&context)) << msg;
+      std::string hints = autopipe_driver::explainOptionValues(commandLine);
+      for (StringRef line : llvm::split(hints, '\n'))
+        if (!line.empty())
+          emitError(UnknownLoc::get(&context)) << line;
       return failure();
     };
     if (failed(pipeline.addToPipeline(pm, errorHandler)))
@@ -117,6 +126,8 @@ SmallVector<std::string> splitChunks(StringRef text) {
 } // namespace
 
 int main(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i)
+    commandLine += std::string(argv[i]) + " ";
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   autopipe::registerAllPasses();
@@ -136,9 +147,13 @@ int main(int argc, char **argv) {
   if (listPasses) {
     for (const autopipe::PassDoc &doc : autopipe::getPassDocs()) {
       llvm::outs() << doc.argument << "\n    " << doc.summary << "\n";
-      for (const autopipe::PassOptionDoc &o : doc.options)
-        llvm::outs() << "    " << o.name << " (" << o.type << ", default '"
-                     << o.defaultValue << "'): " << o.description << "\n";
+      for (const autopipe::PassOptionDoc &o : doc.options) {
+        llvm::outs() << "    " << o.name << " (" << o.type;
+        if (*o.values)
+          llvm::outs() << " " << o.values;
+        llvm::outs() << ", default '" << o.defaultValue
+                     << "'): " << o.description << "\n";
+      }
     }
     return 0;
   }

@@ -6,7 +6,7 @@
 // RUN: not %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-allocate-buffers{global-to-shared-stages=-1})' 2>&1 | FileCheck %s --check-prefix=BADOPT
 // BADOPT: error: autopipe-allocate-buffers: global-to-shared-stages must be >= 0, got -1
 // RUN: not %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-allocate-buffers{copy=dma})' 2>&1 | FileCheck %s --check-prefix=BADCOPY
-// BADCOPY: error: autopipe-allocate-buffers: copy must be auto, async or registers, got 'dma'
+// BADCOPY: error: autopipe-allocate-buffers: unknown copy 'dma' (allowed: async, registers, auto)
 
 // CHECK-NOT: ttg.async_copy_global_to_local
 // CHECK-NOT: ttg.local_alloc :

@@ -1,7 +1,7 @@
 // Bad options are errors; a loop without a schedule is not touched; a
 // scheduled loop without wgmma is expanded (remark says so, no waits).
 // RUN: not %autopipe-opt %s -p 'builtin.module(autopipe-expand-loops{async-dots=sometimes})' 2>&1 | FileCheck %s --check-prefix=BADMODE
-// BADMODE: error: autopipe-expand-loops: async-dots must be auto, autopipe, triton or off, got 'sometimes'
+// BADMODE: error: autopipe-expand-loops: unknown async-dots 'sometimes' (allowed: triton, autopipe, auto, off)
 // RUN: not %autopipe-opt %s -p 'builtin.module(autopipe-expand-loops{num-stages=0})' 2>&1 | FileCheck %s --check-prefix=BADSTAGES
 // BADSTAGES: error: autopipe-expand-loops: num-stages must be >= 1, got 0
 // RUN: %autopipe-opt %s -verify-diagnostics -p 'builtin.module(autopipe-expand-loops)' | FileCheck %s

@@ -3,7 +3,7 @@
 // errors.
 // RUN: %autopipe-opt %s -split-input-file -verify-diagnostics -p 'builtin.module(autopipe-schedule-loops)' | FileCheck %s
 // RUN: not %autopipe-opt %s -p 'builtin.module(autopipe-schedule-loops{schedule=fastest})' 2>&1 | FileCheck %s --check-prefix=BADOPT
-// BADOPT: error: autopipe-schedule-loops: unknown schedule 'fastest' (expected default, attention-a, attention-b or auto)
+// BADOPT: error: autopipe-schedule-loops: unknown schedule 'fastest' (allowed: default, attention-a, attention-b, auto)
 // RUN: not %autopipe-opt %s -p 'builtin.module(autopipe-schedule-loops{num-stages=0})' 2>&1 | FileCheck %s --check-prefix=BADSTAGES
 // BADSTAGES: error: autopipe-schedule-loops: num-stages must be >= 1, got 0
 
