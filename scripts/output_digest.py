@@ -9,7 +9,7 @@ digests of ``main``; ``test_output_digests.py`` re-checks the ``default`` varian
     python scripts/output_digest.py --check test/golden/output-digests.json   # compare (exit 1 on a change)
     python scripts/output_digest.py --check F --variants default --dump /tmp/out  # one variant, keep the text
 
-Paths of the checkout are replaced by ``<repo>`` and PTX's DWARF sections dropped
+Paths of the checkout and of Triton are replaced by ``<repo>`` / ``<triton>`` and PTX's DWARF sections dropped
 before hashing, so a clean clone elsewhere gives the same digests.
 """
 from __future__ import annotations
@@ -50,9 +50,10 @@ VARIANTS: dict[str, tuple[dict[str, Any], dict[str, str], tuple[str, ...] | None
 
 
 def _normalise(text: str) -> str:
-    """The text without what depends on where the checkout is: its path, and PTX's DWARF
+    """The text without what depends on where the checkout is: its path, Triton's install path, and PTX's DWARF
     sections (they hold the source paths as raw bytes, and offsets that follow their lengths)."""
     text = text.replace(str(REPO), "<repo>")
+    text = re.sub(r'"[^"]*/site-packages/triton/', '"<triton>/', text)
     debug = re.search(r"^\s*\.section\s+\.debug_", text, flags=re.M)
     return text[:debug.start()] if debug else text
 
