@@ -306,3 +306,14 @@ def make_ttgir_hip(mod, metadata, options, settings: Settings):
 
     with dispatch.active(dispatch.Plan(settings=settings)):
         return HIPBackend.make_ttgir(mod, metadata, options)
+
+
+def swaps_markdown() -> str:
+    """:data:`SWAPS` as a Markdown table (for ``docs/design.md``).
+
+    >>> print(swaps_markdown().splitlines()[2])
+    | `passes.ttgpuir.add_assign_latencies` | autopipe-schedule-loops | schedule != triton (else Triton's) |
+    """
+    rows = ["| Triton binding | ours in its place | when |", "|---|---|---|"]
+    rows += [f"| `{row.binding}` | {row.ours} | {row.when} |" for row in SWAPS]
+    return "\n".join(rows)
