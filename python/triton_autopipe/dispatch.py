@@ -42,6 +42,8 @@ _local = threading.local()
 _lock = threading.Lock()
 #: "module.path.add_x" -> Triton's original binding, for every installed wrapper.
 _originals: dict[str, Callable] = {}
+#: "module.path.add_x" -> our wrapper installed there.
+_wrappers: dict[str, Callable] = {}
 
 
 def current() -> Optional[Plan]:
@@ -71,14 +73,20 @@ def _resolve(path: str) -> tuple[Any, str]:
 
 
 def _wrapper(row: Any, original: Callable) -> Callable:
-    """Triton's ``original`` where no plan (or one without ``row.plan_field``) is active, else ``row.handler``."""
+    """Triton's ``original`` where no plan (or one without ``row.plan_field``) is active, else ``row.handler``.
+    Inside a handler every dispatch passes straight through (so a wrapper of ours that someone else wrapped
+    and we wrapped again runs the handler once)."""
     handler, field = row.handler, row.plan_field
 
     def dispatch(*args: Any, **kwargs: Any) -> None:
         plan = current()
-        if plan is None or not getattr(plan, field):
+        if plan is None or not getattr(plan, field) or getattr(_local, "busy", False):
             return original(*args, **kwargs)
-        return handler(plan, original, *args, **kwargs)
+        _local.busy = True
+        try:
+            return handler(plan, original, *args, **kwargs)
+        finally:
+            _local.busy = False
 
     dispatch.__name__ = dispatch.__qualname__ = getattr(original, "__name__", row.binding.rsplit(".", 1)[-1])
     dispatch.__doc__ = f"triton-autopipe dispatch around Triton's {row.binding} (triton_autopipe.pipelines.SWAPS)"
@@ -86,32 +94,41 @@ def _wrapper(row: Any, original: Callable) -> Callable:
     return dispatch
 
 
+def _installed(path: str) -> bool:
+    module, name = _resolve(path)
+    return path in _wrappers and getattr(module, name) is _wrappers[path]
+
+
 def install(swaps: Optional[Sequence[Any]] = None) -> None:
-    """Wrap every binding of ``swaps`` (rows with ``binding``, ``handler`` and
-    ``plan_field``; a handler is called as ``handler(plan, original, pm, *args)``
-    with Triton's binding as ``original``; default: :data:`triton_autopipe.pipelines.SWAPS`) once; idempotent."""
+    """Wrap every binding of ``swaps`` (rows with ``binding``, ``handler`` and ``plan_field``; a handler is
+    called as ``handler(plan, original, pm, *args)`` with Triton's binding as ``original``; default:
+    :data:`triton_autopipe.pipelines.SWAPS`). Idempotent; a binding whose wrapper was replaced since (e.g.
+    a test's monkeypatch undone) is wrapped again, around what is there now."""
     if swaps is None:
         from .pipelines import SWAPS as swaps
-    if all(row.binding in _originals for row in swaps):
+    if all(_installed(row.binding) for row in swaps):
         return
     with _lock:
         for row in swaps:
-            if row.binding in _originals:
+            if _installed(row.binding):
                 continue
             module, name = _resolve(row.binding)
             original = getattr(module, name)
             _originals[row.binding] = original
-            setattr(module, name, _wrapper(row, original))
+            _wrappers[row.binding] = _wrapper(row, original)
+            setattr(module, name, _wrappers[row.binding])
 
 
 def uninstall() -> None:
-    """Put Triton's original bindings back (tests that wrap the bindings
+    """Put Triton's original bindings back where our wrapper is still in place (tests that wrap the bindings
     themselves call this first, then :func:`install` again)."""
     with _lock:
         for path, original in _originals.items():
-            module, name = _resolve(path)
-            setattr(module, name, original)
+            if _installed(path):
+                module, name = _resolve(path)
+                setattr(module, name, original)
         _originals.clear()
+        _wrappers.clear()
 
 
 def original(path: str) -> Callable:

@@ -403,3 +403,19 @@ def test_table_names_real_bindings():
     for row in pipelines.SWAPS:
         assert callable(dispatch.original(row.binding)), row.binding
         assert row.ours and row.when
+
+
+def test_survives_foreign_wrappers(recorder, fresh_hook, monkeypatch):
+    """A binding replaced after our install (a test's monkeypatch, a profiler) is wrapped again at the next
+    compile; a foreign wrapper around ours still gets our passes exactly once."""
+    from triton._C.libtriton import passes
+
+    options = _options("cuda:90", num_stages=3, num_warps=4)
+    want = record(recorder, "cuda:90", options, Settings(), dry=True)
+    ours = passes.ttgpuir.add_pipeline
+    monkeypatch.setattr(passes.ttgpuir, "add_pipeline", lambda *a: ours(*a))
+    assert record(recorder, "cuda:90", options, Settings(), dry=True) == want
+    monkeypatch.setattr(passes.ttgpuir, "add_pipeline", getattr(ours, dispatch.ORIGINAL_ATTR))
+    assert record(recorder, "cuda:90", options, Settings(), dry=True) == want
+    monkeypatch.undo()
+    assert record(recorder, "cuda:90", options, Settings(), dry=True) == want
