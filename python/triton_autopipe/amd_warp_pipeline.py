@@ -5,8 +5,9 @@ Triton 3.9 handles Gluon's ``gl.amd.warp_pipeline_stage`` in two places:
 -> ``scf.execute_region`` stages) and ``convert-warp-pipeline`` at the start of
 ``make_llir`` (stages -> leap-frog schedule). With the hook on, both are ours:
 
-* Gluon kernels get :func:`gluon_to_ttgir`, Triton's list with
-  ``autopipe-warp-pipeline-regions`` in place of ``tritonamdgpu-warp-pipeline``;
+* Gluon kernels run Triton's own ``gluon_to_ttgir`` with
+  ``autopipe-warp-pipeline-regions`` swapped in for ``tritonamdgpu-warp-pipeline``
+  (:func:`gluon_to_ttgir`);
 * every kernel (Gluon or Triton) gets a ``llir`` stage that first runs
   ``autopipe-warp-pipeline-regions`` (a no-op without markers) and
   ``autopipe-lower-warp-pipeline``, then Triton's ``make_llir``. Our lowering
@@ -27,7 +28,7 @@ then schedules like a Gluon warp pipeline.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Callable
 
 from . import plugin
 
@@ -65,7 +66,7 @@ def install(stages: dict, options: Any, language: Any) -> None:
     from triton.backends.compiler import Language
 
     if language == Language.GLUON and "ttgir" in stages:
-        stages["ttgir"] = lambda src, metadata: gluon_to_ttgir(src, metadata, options)
+        stages["ttgir"] = gluon_to_ttgir(stages["ttgir"])
     auto = language == Language.TRITON and _auto_applies(options)
     if "llir" in stages:
         make_llir = stages["llir"]
@@ -90,33 +91,18 @@ def install_auto(stages: dict, options: Any) -> None:
     stages["ttgir"] = ttgir
 
 
-def gluon_to_ttgir(mod, metadata, options):
-    """Triton 3.9's ``HIPBackend.gluon_to_ttgir`` with our regions pass."""
-    from triton._C.libtriton import amd, ir, passes
-    from triton._instrumentation import is_enabled
-    from triton.backends.amd.compiler import is_fpsan_supported
+def gluon_to_ttgir(stage: Callable[[Any, dict], Any]) -> Callable[[Any, dict], Any]:
+    """Triton's ``gluon_to_ttgir`` stage (``stage(src, metadata)``) run with our regions pass in place of
+    ``tritonamdgpu-warp-pipeline`` (row ``amd.passes.ttgpuir.add_warp_pipeline`` of
+    :data:`triton_autopipe.pipelines.SWAPS`)."""
 
-    pm = ir.pass_manager(mod.context)
-    pm.enable_debug()
-    passes.gluon.add_inliner(pm)
-    passes.gluon.add_infer_coalesced_encodings(pm)
-    passes.gluon.add_resolve_auto_encodings(pm)
-    passes.common.add_sccp(pm)
-    passes.ttir.add_loop_aware_cse(pm)
-    passes.gluon.add_canonicalizer(pm)
-    passes.ttir.add_loop_unroll(pm)
-    passes.ttgpuir.add_combine_tensor_select_and_if(pm)
-    fpsan = is_enabled(options, "fpsan") and is_fpsan_supported(options.base_arch)
-    if fpsan:
-        passes.common.add_symbol_dce(pm)
-    plugin.add_pass(pm, REGIONS)  # instead of amd.passes.ttgpuir.add_warp_pipeline
-    passes.ttgpuir.add_allocate_warp_groups(pm)
-    if fpsan:
-        amd.passes.ttgpuir.add_fp_sanitizer(pm)
-        passes.ttgpuir.add_fp_sanitizer(pm, options.fpsan_homomorphic_casts)
-    pm.run(mod, "gluon_to_ttgir")
-    metadata["tensordesc_meta"] = mod.get_tensordesc_metadata()
-    return mod
+    def ttgir(src: Any, metadata: dict) -> Any:
+        from . import dispatch
+
+        with dispatch.active(dispatch.Plan(warp_pipeline=True)):
+            return stage(src, metadata)
+
+    return ttgir
 
 
 def lower(mod, auto: bool = False):

@@ -1,10 +1,12 @@
-"""The Triton stages-inspection hook that swaps in our ``make_ttgir``.
+"""The Triton stages-inspection hook that runs Triton's ``make_ttgir`` with our passes swapped in.
 
 Triton 3.9 calls ``knobs.runtime.add_stages_inspection_hook`` in two ways:
 ``hook()`` must return ``(key, hash)``, which joins the compile cache key, and
 ``hook(backend, stages, options, language, capability)`` may replace entries of
-``stages``. We replace ``stages["ttgir"]`` for Triton-language kernels on
-sm80/sm90 and gfx942/gfx950, then call the hook that was installed before ours,
+``stages``. We wrap ``stages["ttgir"]`` of Triton-language kernels on sm80/sm90
+and gfx942/gfx950 so it runs with our settings active (the bindings of
+:data:`~triton_autopipe.pipelines.SWAPS` then add our passes), then call the
+hook that was installed before ours,
 so a user's hook keeps working (and has the last word).
 """
 from __future__ import annotations
@@ -28,15 +30,15 @@ def _warn_once(what: str) -> None:
         warnings.warn(f"triton-autopipe: {what} is not supported; using Triton's own pipeline", stacklevel=3)
 
 
-def _make_ttgir_sm90_auto(src, metadata, options, settings: pipelines.Settings, stages: dict,
-                          reuse: occupancy.Reuse):
-    """Our sm90 ``make_ttgir`` with ``async_dots="auto"``: async wgmma, or synchronous where ptxas lets more
-    CTAs share an SM (:mod:`triton_autopipe.occupancy`)."""
+def _make_ttgir_sm90_auto(src, metadata, make_ttgir: Callable, settings: pipelines.Settings, num_warps: int,
+                          stages: dict, reuse: occupancy.Reuse):
+    """Triton's sm90 ``make_ttgir`` stage with our passes and ``async_dots="auto"``: async wgmma, or synchronous
+    where ptxas lets more CTAs share an SM (:mod:`triton_autopipe.occupancy`)."""
     ttir = str(src)  # make_ttgir rewrites src in place; the synchronous trial starts from the same TTIR
-    ttgir = pipelines.make_ttgir_cuda(src, metadata, options, 90, settings)
+    ttgir = pipelines.with_settings(make_ttgir, settings)(src, metadata)
     off = dataclasses.replace(settings, async_dots="off", explain=False)
-    return occupancy.choose(ttir, ttgir, metadata, stages, options.num_warps, settings.explain,
-                            lambda mod, meta: pipelines.make_ttgir_cuda(mod, meta, options, 90, off), reuse)
+    return occupancy.choose(ttir, ttgir, metadata, stages, num_warps, settings.explain,
+                            pipelines.with_settings(make_ttgir, off), reuse)
 
 
 class AutopipeHook:
@@ -81,22 +83,22 @@ class AutopipeHook:
             if capability // 10 not in CUDA_FAMILIES:
                 _warn_once(f"cuda:{capability}")
                 return
+            make_ttgir = stages["ttgir"]  # Triton's own, run with our passes swapped in
             if capability == 90 and settings.expand == "autopipe" and settings.async_dots == "auto":
                 trials = dict(stages)  # the backend's own lowering, for the trials
                 reuse = occupancy.Reuse()
                 reuse.wrap(stages)
-                stages["ttgir"] = lambda src, metadata: _make_ttgir_sm90_auto(src, metadata, options, settings,
-                                                                              trials, reuse)
+                stages["ttgir"] = lambda src, metadata: _make_ttgir_sm90_auto(
+                    src, metadata, make_ttgir, settings, options.num_warps, trials, reuse)
             else:
-                stages["ttgir"] = lambda src, metadata: pipelines.make_ttgir_cuda(
-                    src, metadata, options, capability, settings)
+                stages["ttgir"] = pipelines.with_settings(make_ttgir, settings)
             self.applied.add(f"cuda:{capability}")
         elif target == "hip":
             arch = options.arch
             if arch not in HIP_ARCHS:
                 _warn_once(f"hip:{arch}")
                 return
-            stages["ttgir"] = lambda src, metadata: pipelines.make_ttgir_hip(src, metadata, options, settings)
+            stages["ttgir"] = pipelines.with_settings(stages["ttgir"], settings)
             amd_warp_pipeline.install_auto(stages, options)
             self.applied.add(f"hip:{arch}")
         else:

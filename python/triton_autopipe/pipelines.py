@@ -1,32 +1,21 @@
-"""Our ``make_ttgir`` pass lists for the CUDA (sm80, sm90) and HIP (gfx942,
-gfx950) backends of Triton 3.9.
+"""Which of Triton 3.9's ``make_ttgir`` steps our passes replace, and with what.
 
-Each list is data: named steps, each adding passes to a pass manager. The
-lists follow Triton 3.9's ``make_ttgir``, except that the software pipeliner
-is ours: loop scheduling (``autopipe-schedule-loops`` in place of Triton's
-assign-latencies + schedule-loops; ``Settings(schedule="triton")`` keeps
-Triton's), the circular-buffer load lowering (``autopipe-allocate-buffers``:
-async copies on CUDA and gfx950, register-staged LDS buffers on gfx942;
-``buffers="triton"`` skips it) and the loop expansion with async-wgmma waits
-(``autopipe-expand-loops`` as the ``pipeline`` step; ``expand="triton"`` keeps
-``tritongpu-pipeline`` on CUDA and the AMD stream pipeliner on HIP), with
-``autopipe-print-schedule`` in between (the last point where the schedule is
-on the IR).
+We run Triton's own ``make_ttgir`` (CUDA sm80/sm90, HIP gfx942/gfx950) and
+HIP ``gluon_to_ttgir``; :mod:`triton_autopipe.dispatch` swaps only the
+bindings listed in :data:`SWAPS` while a :class:`Settings` is active on the
+thread, so every other step is Triton's by construction. :data:`SWAPS` is the
+one table of what replaces what (``docs/design.md`` shows it).
 
->>> from triton.backends.nvidia.compiler import CUDAOptions
->>> names = [s.name for s in cuda_steps(CUDAOptions(num_stages=3), 90, Settings())]
->>> names[names.index("schedule_loops"):names.index("pipeline") + 1]
-['schedule_loops', 'allocate_buffers', 'print_schedule', 'pipeline']
+>>> row = next(r for r in SWAPS if r.binding == "passes.ttgpuir.add_pipeline")
+>>> row.ours
+'autopipe-allocate-buffers, autopipe-print-schedule, autopipe-expand-loops'
 """
 from __future__ import annotations
 
 import dataclasses
 from typing import Any, Callable
 
-from . import plugin
-
-#: Names of the steps our passes own (replaced as the pass issues land).
-SCHEDULING_STEPS = ("assign_latencies", "schedule_loops", "print_schedule", "pipeline")
+from . import dispatch, plugin
 
 
 #: Values of ``Settings.schedule`` / ``TRITON_AUTOPIPE_SCHEDULE``: ours
@@ -110,249 +99,221 @@ class Settings:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
 
 
-@dataclasses.dataclass(frozen=True)
-class Step:
-    name: str
-    add: Callable[[Any, bool], None]  # add(pm, dump_enabled)
+
+# -- Options of our passes for one Settings -----------------------------------------------------------------------
 
 
-def _schedule_loops(settings: Settings, num_stages: int, complete: bool = False) -> Step:
-    """Our scheduler in place of Triton's assign-latencies + schedule-loops
-    (``complete``: on HIP, schedule every op, for our own lowering). Where our
-    passes lower and expand the loop, loads that cannot be async copies are
+def _with_output(settings: Settings, opts: dict[str, object]) -> dict[str, object]:
+    """``opts`` plus ``output=-`` (remarks and schedules to stderr) under ``explain``."""
+    if settings.explain:
+        opts["output"] = "-"
+    return opts
+
+
+def schedule_options(settings: Settings, num_stages: int, complete: bool = False) -> dict[str, object]:
+    """``autopipe-schedule-loops`` in place of Triton's scheduler (``complete``: on HIP, schedule every op, for
+    our own lowering). Where our passes lower and expand the loop, loads that cannot be async copies are
     pipelined too (register-staged by ``autopipe-allocate-buffers``)."""
     opts: dict[str, object] = {"num-stages": num_stages, "schedule": settings.schedule, "remarks": False}
     if complete:
         opts["complete"] = True
     if settings.buffers != "triton" and settings.expand == "autopipe":
         opts["staged-loads"] = True
-    if settings.explain:
-        opts["output"] = "-"
-    return Step("schedule_loops", lambda pm, dump: plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, opts))
+    return _with_output(settings, opts)
 
 
-def _print_schedule(settings: Settings) -> Step:
-    opts = {"remarks": settings.explain}
-    if settings.explain:
-        opts["output"] = "-"
-    return Step("print_schedule", lambda pm, dump: plugin.add_pass(pm, plugin.PRINT_SCHEDULE, opts))
+def print_schedule_options(settings: Settings) -> dict[str, object]:
+    """``autopipe-print-schedule``: the last point where the schedule is on the IR."""
+    return _with_output(settings, {"remarks": settings.explain})
 
 
-def _allocate_buffers(settings: Settings) -> Step:
-    """Our load lowering (circular buffers + async copies) before Triton's
-    pipeliner expands the loop."""
+def allocate_buffers_options(settings: Settings) -> dict[str, object]:
+    """``autopipe-allocate-buffers``: our load lowering (circular buffers + async copies) before the loop is
+    expanded."""
     opts: dict[str, object] = {"remarks": False}
     if settings.buffers in ("registers", "async"):
         opts["copy"] = settings.buffers
     if settings.global_to_shared_stages:
         opts["global-to-shared-stages"] = settings.global_to_shared_stages
-    if settings.explain:
-        opts["output"] = "-"
-    return Step("allocate_buffers", lambda pm, dump: plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, opts))
+    return _with_output(settings, opts)
 
 
-def _expand_loops(settings: Settings, num_stages: int) -> Step:
-    """Our loop expansion + async-wgmma waits in place of Triton's
-    ``tritongpu-pipeline`` (same step name: it is the same point of the list)."""
+def expand_options(settings: Settings, num_stages: int) -> dict[str, object]:
+    """``autopipe-expand-loops``: our loop expansion + async-wgmma waits in place of Triton's pipeliner."""
     opts: dict[str, object] = {"num-stages": num_stages, "remarks": False}
     if settings.async_dots != "auto":
         opts["async-dots"] = settings.async_dots
-    if settings.explain:
-        opts["output"] = "-"
-    return Step("pipeline", lambda pm, dump: plugin.add_pass(pm, plugin.EXPAND_LOOPS, opts))
+    return _with_output(settings, opts)
 
 
-def _double_buffer_operands(settings: Settings) -> Step:
-    """Our shared->register double buffering (in place of tritongpu-prefetch)."""
-    opts: dict[str, object] = {"remarks": False, "stages": settings.shared_to_register_stages}
-    if settings.explain:
-        opts["output"] = "-"
-    return Step("prefetch", lambda pm, dump: plugin.add_pass(pm, plugin.DOUBLE_BUFFER_OPERANDS, opts))
+def double_buffer_options(settings: Settings) -> dict[str, object]:
+    """``autopipe-double-buffer-operands``: our shared->register double buffering."""
+    return _with_output(settings, {"remarks": False, "stages": settings.shared_to_register_stages})
 
 
-def cuda_steps(opt, capability: int, settings: Settings) -> list[Step]:
-    """Triton 3.9's NVIDIA make_ttgir for sm80/sm90, as named steps."""
-    from triton._C.libtriton import nvidia, passes
-    from triton._instrumentation import is_enabled
+# -- Handlers: what each swapped binding adds while a plan is active ----------------------------------------------
+# handler(plan, original, pm, *Triton's arguments); ``original`` is Triton's binding.
 
-    ttir, ttgpuir, common = passes.ttir, passes.ttgpuir, passes.common
-    ttng = nvidia.passes.ttnvgpuir
-    family = capability // 10
-    if family not in (8, 9):
-        raise ValueError(f"triton-autopipe: no CUDA pipeline for sm{capability}")
-    s: list[Step] = []
-    add = lambda name, fn: s.append(Step(name, fn))  # noqa: E731
 
-    add("convert_to_ttgpuir",
-        lambda pm, dump: ttir.add_convert_to_ttgpuir(pm, f"cuda:{capability}", opt.num_warps, 32, opt.num_ctas))
-    if opt.clc:
-        add("to_clc", lambda pm, dump: ttng.add_to_clc(pm))
-    add("coalesce", lambda pm, dump: ttgpuir.add_coalesce(pm))
-    add("f32_dot_tc", lambda pm, dump: ttgpuir.add_f32_dot_tc(pm, family >= 8))
-    add("assign_cga_layouts", lambda pm, dump: ttng.add_assign_cga_layouts(pm))
-    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("optimize_cta_locality", lambda pm, dump: ttng.add_optimize_cta_locality(pm))
-    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("optimize_thread_locality", lambda pm, dump: ttgpuir.add_optimize_thread_locality(pm))
-    add("accelerate_matmul", lambda pm, dump: ttgpuir.add_accelerate_matmul(pm))
-    add("check_matmul_two_cta", lambda pm, dump: ttng.add_check_matmul_two_cta(pm))
-    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("optimize_dot_operands", lambda pm, dump: ttgpuir.add_optimize_dot_operands(pm, capability >= 80))
-    add("optimize_descriptor_encoding", lambda pm, dump: ttng.add_optimize_descriptor_encoding(pm))
-    add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
-    add("fuse_nested_loops", lambda pm, dump: ttgpuir.add_fuse_nested_loops(pm))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    add("licm", lambda pm, dump: ttir.add_triton_licm(pm))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    add("combine_tensor_select_and_if", lambda pm, dump: ttgpuir.add_combine_tensor_select_and_if(pm))
-    add("hopper_warpspec", lambda pm, dump: nvidia.passes.hopper.add_hopper_warpspec(pm, opt.num_stages, dump))
+def _cuda_assign_latencies(plan: dispatch.Plan, original: Callable, pm: Any, num_stages: int) -> None:
+    settings = plan.settings
     if settings.schedule == "triton":
-        add("assign_latencies", lambda pm, dump: ttgpuir.add_assign_latencies(pm, opt.num_stages))
-        add("schedule_loops", lambda pm, dump: ttgpuir.add_schedule_loops(pm))
+        original(pm, num_stages)
     else:
-        s.append(_schedule_loops(settings, opt.num_stages))
+        plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, schedule_options(settings, num_stages))
+
+
+def _cuda_schedule_loops(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
+    if plan.settings.schedule == "triton":
+        original(pm)  # else autopipe-schedule-loops, added in place of assign-latencies, did both
+
+
+def _cuda_pipeline(plan: dispatch.Plan, original: Callable, pm: Any, num_stages: int, dump: bool) -> None:
+    settings = plan.settings
     if settings.buffers != "triton":
-        s.append(_allocate_buffers(settings))
-    s.append(_print_schedule(settings))
+        plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, allocate_buffers_options(settings))
+    plugin.add_pass(pm, plugin.PRINT_SCHEDULE, print_schedule_options(settings))
     if settings.expand == "autopipe":
-        s.append(_expand_loops(settings, opt.num_stages))
+        plugin.add_pass(pm, plugin.EXPAND_LOOPS, expand_options(settings, num_stages))
     else:
-        add("pipeline", lambda pm, dump: ttgpuir.add_pipeline(pm, opt.num_stages, dump))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
+        original(pm, num_stages, dump)
+    plan.state["s2r_pending"] = True  # Triton's prefetch slot (or, on sm90, where it would be) comes next
+
+
+def _cuda_prefetch(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
+    """Triton's prefetch slot (sm80): ours, Triton's, or none (``s2r="off"``)."""
+    plan.state["s2r_pending"] = False
+    settings = plan.settings
     if settings.s2r == "autopipe":
-        s.append(_double_buffer_operands(settings))
-    elif (family == 8 and settings.s2r == "triton") or settings.s2r == "prefetch":
-        add("prefetch", lambda pm, dump: ttgpuir.add_prefetch(pm))
-    add("optimize_dot_operands", lambda pm, dump: ttgpuir.add_optimize_dot_operands(pm, capability >= 80))
-    add("coalesce_async_copy", lambda pm, dump: ttgpuir.add_coalesce_async_copy(pm))
-    add("optimize_tmem_layouts", lambda pm, dump: ttng.add_optimize_tmem_layouts(pm))
-    add("tmem_load_reduce", lambda pm, dump: ttng.add_tmem_load_reduce(pm))
-    if family >= 9:
-        add("tma_lowering", lambda pm, dump: ttng.add_tma_lowering(pm))
-    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("interleave_tmem", lambda pm, dump: ttng.add_interleave_tmem(pm))
-    add("reduce_data_duplication", lambda pm, dump: ttgpuir.add_reduce_data_duplication(pm))
-    add("reorder_instructions", lambda pm, dump: ttgpuir.add_reorder_instructions(pm))
-    add("loop_aware_cse", lambda pm, dump: ttir.add_loop_aware_cse(pm))
-    add("symbol_dce", lambda pm, dump: common.add_symbol_dce(pm))
-    add("fence_insertion", lambda pm, dump: ttng.add_fence_insertion(pm, capability))
-    add("lower_mma", lambda pm, dump: ttng.add_lower_mma(pm))
-    add("hoist_mbarrier_lifecycle", lambda pm, dump: ttng.add_hoist_mbarrier_lifecycle(pm, capability))
-    add("sccp", lambda pm, dump: common.add_sccp(pm))
-    add("cse", lambda pm, dump: common.add_cse(pm))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    if is_enabled(opt, "fpsan"):
-        add("fp_sanitizer", lambda pm, dump: ttgpuir.add_fp_sanitizer(pm, opt.fpsan_homomorphic_casts))
-        add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm, True))
-        add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-        add("cse", lambda pm, dump: common.add_cse(pm))
-    return s
+        plugin.add_pass(pm, plugin.DOUBLE_BUFFER_OPERANDS, double_buffer_options(settings))
+    elif settings.s2r in ("triton", "prefetch"):
+        original(pm)
 
 
-def hip_steps(options, settings: Settings) -> tuple[list[Step], list[Step]]:
-    """Triton 3.9's AMD make_ttgir (gfx942/gfx950) as two lists of named steps:
-    Triton runs the conversion to TTGIR in a pass manager of its own first."""
-    from triton._C.libtriton import amd, passes
-    from triton._instrumentation import is_enabled
-    from triton.backends.amd import compiler as amdc
-    from triton import knobs
+def _cuda_optimize_dot_operands(plan: dispatch.Plan, original: Callable, pm: Any, *args: Any) -> None:
+    """The first call after the pipeliner that Triton's prefetch did not precede (sm90, where Triton runs
+    none): our S2R step or Triton's prefetch goes first."""
+    if plan.state.pop("s2r_pending", False):
+        settings = plan.settings
+        if settings.s2r == "autopipe":
+            plugin.add_pass(pm, plugin.DOUBLE_BUFFER_OPERANDS, double_buffer_options(settings))
+        elif settings.s2r == "prefetch":
+            dispatch.original("passes.ttgpuir.add_prefetch")(pm)
+    original(pm, *args)
 
-    ttir, ttgpuir, common = passes.ttir, passes.ttgpuir, passes.common
-    amdg = amd.passes.ttgpuir
-    early = [Step("convert_to_ttgpuir", lambda pm, dump: ttir.add_convert_to_ttgpuir(
-        pm, f"hip:{options.arch}", options.num_warps, options.warp_size, options.num_ctas))]
-    s: list[Step] = []
-    add = lambda name, fn: s.append(Step(name, fn))  # noqa: E731
 
-    add("coalesce", lambda pm, dump: ttgpuir.add_coalesce(pm))
-    add("f32_dot_tc", lambda pm, dump: ttgpuir.add_f32_dot_tc(pm, False))
-    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("optimize_thread_locality", lambda pm, dump: ttgpuir.add_optimize_thread_locality(pm))
-    add("accelerate_matmul", lambda pm, dump: amdg.add_accelerate_matmul(pm, options.arch, options.matrix_instr_nonkdim, options.kpack))
-    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("optimize_epilogue", lambda pm, dump: amdg.add_optimize_epilogue(pm))
-    add("optimize_dot_operands", lambda pm, dump: amdg.add_optimize_dot_operands(pm, options.arch))
-    add("hoist_layout_conversions", lambda pm, dump: amdg.add_hoist_layout_conversions(pm))
-    add("sink_layout_conversions", lambda pm, dump: amdg.add_sink_layout_conversions(pm))
-    add("fuse_nested_loops", lambda pm, dump: ttgpuir.add_fuse_nested_loops(pm))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    add("licm", lambda pm, dump: ttir.add_triton_licm(pm))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    use_async_copy = amdc.is_async_copy_enabled(options.base_arch)
-    use_block_pingpong = amdc.is_pingpong_schedule_enabled(options.arch, use_async_copy)
-    add("optimize_descriptor_encoding", lambda pm, dump: amdg.add_optimize_descriptor_encoding(pm))
-    # Our lowering (register-staged LDS buffers + our expansion) needs our
-    # complete schedule; with Triton's scheduler or load lowering the AMD
-    # stream pipeliner does both.
-    ours = settings.schedule != "triton" and settings.buffers != "triton" and settings.expand == "autopipe"
+def _hip_ours(settings: Settings) -> bool:
+    """Whether our lowering (register-staged LDS buffers + our expansion, on our complete schedule) replaces
+    the AMD stream pipeliner; with Triton's scheduler or load lowering the stream pipeliner does both."""
+    return settings.schedule != "triton" and settings.buffers != "triton" and settings.expand == "autopipe"
+
+
+def _hip_schedule_loops(plan: dispatch.Plan, original: Callable, pm: Any, num_stages: int) -> None:
+    settings = plan.settings
+    plan.state["num_stages"] = num_stages
     if settings.schedule == "triton":
-        add("schedule_loops", lambda pm, dump: amdg.add_schedule_loops(pm, options.num_stages))
+        original(pm, num_stages)
     else:
-        s.append(_schedule_loops(settings, options.num_stages, complete=ours))
+        plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, schedule_options(settings, num_stages, complete=_hip_ours(settings)))
+
+
+def _hip_pipeline(plan: dispatch.Plan, original: Callable, pm: Any, *args: Any) -> None:
+    settings = plan.settings
+    ours = _hip_ours(settings)
     if ours:
-        s.append(_allocate_buffers(settings))
-    s.append(_print_schedule(settings))
+        plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, allocate_buffers_options(settings))
+    plugin.add_pass(pm, plugin.PRINT_SCHEDULE, print_schedule_options(settings))
     if ours:
-        s.append(_expand_loops(settings, options.num_stages))
+        plugin.add_pass(pm, plugin.EXPAND_LOOPS, expand_options(settings, plan.state["num_stages"]))
     else:
-        add("pipeline", lambda pm, dump: amdg.add_pipeline(pm, use_async_copy, use_block_pingpong))
+        original(pm, *args)
     if settings.s2r == "autopipe":
-        s.append(_double_buffer_operands(settings))
-    if use_async_copy:
-        add("coalesce_async_copy", lambda pm, dump: amdg.add_coalesce_async_copy(pm, options.arch))
-    add("convert_to_tensor_ops", lambda pm, dump: amdg.add_convert_to_tensor_ops(pm))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("reduce_data_duplication", lambda pm, dump: ttgpuir.add_reduce_data_duplication(pm))
-    if amdc.is_in_thread_transpose_enabled(options.arch):
-        add("in_thread_transpose", lambda pm, dump: amdg.add_in_thread_transpose(pm))
-        add("remove_layout_conversions", lambda pm, dump: ttgpuir.add_remove_layout_conversions(pm))
-    add("move_up_prologue_loads", lambda pm, dump: amdg.add_move_up_prologue_loads(pm))
-    if use_block_pingpong and options.num_stages > 1:
-        add("block_pingpong", lambda pm, dump: amdg.add_block_pingpong(pm, options.num_stages))
-    if knobs.amd.use_buffer_ops:
-        add("canonicalize_pointers", lambda pm, dump: amdg.add_canonicalize_pointers(pm))
-        add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-        add("convert_to_buffer_ops", lambda pm, dump: amdg.add_convert_to_buffer_ops(
-            pm, options.arch, knobs.amd.use_buffer_atomics, knobs.amd.buffer_ops_analyze_small_tensor_range))
-        add("optimize_buffer_op_ptr", lambda pm, dump: amdg.add_optimize_buffer_op_ptr(pm))
-    add("fold_true_cmpi", lambda pm, dump: amdg.add_fold_true_cmpi(pm))
-    add("prepare_if_combining", lambda pm, dump: amdg.add_prepare_if_combining(pm))
-    add("canonicalize", lambda pm, dump: common.add_canonicalizer(pm))
-    add("cse", lambda pm, dump: common.add_cse(pm))
-    add("symbol_dce", lambda pm, dump: common.add_symbol_dce(pm))
-    if is_enabled(options, "fpsan") and amdc.is_fpsan_supported(options.base_arch):
-        add("amd_fp_sanitizer", lambda pm, dump: amdg.add_fp_sanitizer(pm))
-        add("fp_sanitizer", lambda pm, dump: ttgpuir.add_fp_sanitizer(pm, options.fpsan_homomorphic_casts))
-    return early, s
+        plugin.add_pass(pm, plugin.DOUBLE_BUFFER_OPERANDS, double_buffer_options(settings))
 
 
-def _run(mod, steps: list[Step], label: str) -> None:
-    from triton._C.libtriton import ir
+def _hip_warp_pipeline(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
+    from .amd_warp_pipeline import REGIONS
 
-    pm = ir.pass_manager(mod.context)
-    dump = pm.enable_debug()
-    for step in steps:
-        step.add(pm, dump)
-    pm.run(mod, label)
+    plugin.add_pass(pm, REGIONS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Swap:
+    """One Triton binding our passes replace: ``binding`` (under ``triton._C.libtriton``), ``ours`` (what
+    takes its place, in order), ``when`` (under which settings), ``handler`` (adds it), ``plan_field`` (the
+    :class:`~triton_autopipe.dispatch.Plan` field that must be set for the row to apply)."""
+
+    binding: str
+    ours: str
+    when: str
+    handler: Callable[..., None]
+    plan_field: str = "settings"
+
+
+#: Which Triton step each of our passes replaces (CUDA: sm80/sm90 make_ttgir; HIP: gfx942/gfx950 make_ttgir,
+#: gluon_to_ttgir). Everything not listed is Triton's. Block-pingpong stays Triton's (the automatic warp
+#: pipeline switches it off through ``knobs.amd.use_block_pingpong``).
+SWAPS: tuple[Swap, ...] = (
+    Swap("passes.ttgpuir.add_assign_latencies", "autopipe-schedule-loops",
+         "schedule != triton (else Triton's)", _cuda_assign_latencies),
+    Swap("passes.ttgpuir.add_schedule_loops", "nothing (autopipe-schedule-loops did both)",
+         "schedule != triton (else Triton's)", _cuda_schedule_loops),
+    Swap("passes.ttgpuir.add_pipeline", "autopipe-allocate-buffers, autopipe-print-schedule, autopipe-expand-loops",
+         "allocate-buffers: buffers != triton; print-schedule: always; expand-loops: expand == autopipe "
+         "(else Triton's pipeline)", _cuda_pipeline),
+    Swap("passes.ttgpuir.add_prefetch", "autopipe-double-buffer-operands",
+         "s2r == autopipe; s2r == off: nothing; else Triton's (sm80 only: sm90 calls none)", _cuda_prefetch),
+    Swap("passes.ttgpuir.add_optimize_dot_operands", "autopipe-double-buffer-operands, or Triton's prefetch, first",
+         "only its call after the pipeliner where no prefetch came before it (sm90): s2r == autopipe (ours) "
+         "or s2r == prefetch (Triton's)", _cuda_optimize_dot_operands),
+    Swap("amd.passes.ttgpuir.add_schedule_loops", "autopipe-schedule-loops",
+         "schedule != triton (else Triton's); complete schedule when our lowering follows", _hip_schedule_loops),
+    Swap("amd.passes.ttgpuir.add_pipeline",
+         "autopipe-allocate-buffers, autopipe-print-schedule, autopipe-expand-loops, autopipe-double-buffer-operands",
+         "allocate-buffers + expand-loops: schedule, buffers != triton and expand == autopipe (else Triton's "
+         "stream pipeliner); print-schedule: always; double-buffer-operands: s2r == autopipe", _hip_pipeline),
+    Swap("amd.passes.ttgpuir.add_warp_pipeline", "autopipe-warp-pipeline-regions",
+         "Gluon kernels on gfx942/gfx950 (gluon_to_ttgir)", _hip_warp_pipeline, plan_field="warp_pipeline"),
+)
+
+
+# -- Running Triton's stages with our settings --------------------------------------------------------------------
+
+
+def with_settings(stage: Callable[[Any, dict], Any], settings: Settings) -> Callable[[Any, dict], Any]:
+    """Triton's ``stages["ttgir"]`` (``stage(src, metadata)``) run with our passes swapped in per ``settings``."""
+
+    def ttgir(src: Any, metadata: dict) -> Any:
+        with dispatch.active(dispatch.Plan(settings=settings)):
+            return stage(src, metadata)
+
+    return ttgir
 
 
 def make_ttgir_cuda(mod, metadata, opt, capability: int, settings: Settings):
-    """Drop-in for ``CUDABackend.make_ttgir`` (sm80/sm90) with our steps."""
-    from triton._C.libtriton import ir
+    """Triton's ``CUDABackend.make_ttgir`` (sm80/sm90) with our passes swapped in per ``settings``."""
+    from triton.backends.nvidia.compiler import CUDABackend
 
-    if opt.maxnreg is not None:
-        mod.set_attr("ttg.maxnreg", ir.builder(mod.context).get_int32_attr(opt.maxnreg))
-    _run(mod, cuda_steps(opt, capability, settings), "make_ttgir")
-    metadata["tensordesc_meta"] = mod.get_tensordesc_metadata()
-    return mod
+    if capability // 10 not in (8, 9):
+        raise ValueError(f"triton-autopipe: no CUDA pipeline for sm{capability}")
+    with dispatch.active(dispatch.Plan(settings=settings)):
+        return CUDABackend.make_ttgir(mod, metadata, opt, capability)
 
 
 def make_ttgir_hip(mod, metadata, options, settings: Settings):
-    """Drop-in for ``HIPBackend.make_ttgir`` (gfx942/gfx950) with our steps."""
-    early, main = hip_steps(options, settings)
-    _run(mod, early, "make_ttgir_early")
-    _run(mod, main, "make_ttgir")
-    metadata["tensordesc_meta"] = mod.get_tensordesc_metadata()
-    return mod
+    """Triton's ``HIPBackend.make_ttgir`` (gfx942/gfx950) with our passes swapped in per ``settings``."""
+    from triton.backends.amd.compiler import HIPBackend
+
+    with dispatch.active(dispatch.Plan(settings=settings)):
+        return HIPBackend.make_ttgir(mod, metadata, options)
+
+
+def swaps_markdown() -> str:
+    """:data:`SWAPS` as a Markdown table (for ``docs/design.md``).
+
+    >>> print(swaps_markdown().splitlines()[2])
+    | `passes.ttgpuir.add_assign_latencies` | autopipe-schedule-loops | schedule != triton (else Triton's) |
+    """
+    rows = ["| Triton binding | ours in its place | when |", "|---|---|---|"]
+    rows += [f"| `{row.binding}` | {row.ours} | {row.when} |" for row in SWAPS]
+    return "\n".join(rows)

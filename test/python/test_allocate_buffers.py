@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
-from triton_autopipe import pipelines  # noqa: E402
+from triton_autopipe import dispatch, pipelines  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "examples"))
 import compile_gemm  # noqa: E402
@@ -65,15 +65,19 @@ def test_default_is_ours_and_triton_is_selectable():
     assert "buffers=triton" in pipelines.Settings(buffers="triton").key()
     with pytest.raises(ValueError, match="unknown buffers"):
         pipelines.Settings(buffers="mine")
-    from triton.backends.nvidia.compiler import CUDAOptions
+    # In Triton's pipeline slot: our load lowering first, unless buffers="triton".
+    row = next(r for r in pipelines.SWAPS if r.binding == "passes.ttgpuir.add_pipeline")
 
-    options = CUDAOptions(num_warps=8, num_stages=3)
-    theirs = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings(buffers="triton"))]
-    ours = [s.name for s in pipelines.cuda_steps(options, 90, pipelines.Settings())]
-    assert "allocate_buffers" not in theirs
-    i = ours.index("allocate_buffers")
-    assert ours[i - 1:i + 3] == ["schedule_loops", "allocate_buffers", "print_schedule", "pipeline"]
-    assert [s for s in ours if s != "allocate_buffers"] == theirs
+    def slot(settings: pipelines.Settings) -> list[str]:
+        added: list[str] = []
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(pipelines.plugin, "add_pass", lambda pm, name, opts=None: added.append(name))
+            row.handler(dispatch.Plan(settings=settings), lambda *a: added.append("tritongpu-pipeline"), None, 3, False)
+        return added
+
+    assert slot(pipelines.Settings()) == ["autopipe-allocate-buffers", "autopipe-print-schedule",
+                                          "autopipe-expand-loops"]
+    assert slot(pipelines.Settings(buffers="triton")) == ["autopipe-print-schedule", "autopipe-expand-loops"]
 
 
 def test_environment_selects_buffers(monkeypatch):
