@@ -37,6 +37,9 @@ std::unique_ptr<Pass> createTritonGPUPipeline();
 } // namespace mlir::triton::gpu
 
 namespace mlir::autopipe {
+/// Test-only passes of lib/Expand/TestPasses.cpp (not in the pass list).
+void registerExpandTestPasses();
+
 /// Registers our passes and Triton's loop-pipelining passes
 /// (tritongpu-assign-latencies, tritongpu-schedule-loops, tritongpu-pipeline)
 /// so pipelines can mix them, e.g. Triton's scheduler followed by
@@ -45,6 +48,7 @@ void registerAllPasses() {
   static std::once_flag once;
   std::call_once(once, [] {
     registerAutopipePasses();
+    registerExpandTestPasses();
     mlir::registerPass([] { return triton::gpu::createTritonGPUAssignLatencies(); });
     mlir::registerPass([] { return triton::gpu::createTritonGPUScheduleLoops(); });
     mlir::registerPass([] { return triton::gpu::createTritonGPUPipeline(); });
