@@ -114,3 +114,37 @@ tt.func @not_async(%lb: i32, %ub: i32, %pa: tensor<64x32x!tt.ptr<f16>, #blocked>
   tt.return %r : tensor<64x64xf32, #mma>
 }
 }
+
+// -----
+
+// gfx950: the same async-copy ops, which Triton's AMD backend lowers to
+// direct-to-LDS loads, made only at 16 bytes a lane: A's shared layout (the
+// MFMA operand's, vec = 4) gives 8-byte copies, so A is register-staged
+// instead; B is an async copy.
+// REMARK: loop at {{.*}}async-copy.mlir:{{[0-9]+}}:8: 2 load(s) in circular buffers: load at {{.*}}: 2 slot(s) !ttg.memdesc<2x64x32xf16, {{.*}}, stage 0 -> 2 (register-staged: local_store, local_load) [not async: direct-to-LDS copies of 8 bytes per lane (the shared layout's vector), not 16]; load at {{.*}}: 2 slot(s) !ttg.memdesc<2x32x64xf16, {{.*}}, stage 0 -> 2 (async copy, local_load)
+// CHECK-LABEL: tt.func @gfx950
+// CHECK:       scf.for
+// CHECK:         %[[A:.+]] = tt.load
+// CHECK:         ttg.async_copy_global_to_local
+// CHECK:         ttg.async_wait
+// CHECK:         tt.dot
+// CHECK:         ttg.local_store %[[A]]
+#blocked = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [8, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
+#mma = #ttg.amd_mfma<{version = 3, warpsPerCTA = [2, 2], instrShape = [32, 32, 8], isTransposed = true}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "hip:gfx950", "ttg.threads-per-warp" = 64 : i32} {
+tt.func @gfx950(%lb: i32, %ub: i32, %m: tensor<64x32xi1, #blocked>, %pa: tensor<64x32x!tt.ptr<f16>, #blocked> {tt.divisibility = dense<[16, 16]> : tensor<2xi32>, tt.contiguity = dense<[1, 32]> : tensor<2xi32>}, %pb: tensor<32x64x!tt.ptr<f16>, #blocked> {tt.divisibility = dense<[16, 16]> : tensor<2xi32>, tt.contiguity = dense<[1, 64]> : tensor<2xi32>}) -> tensor<64x64xf32, #mma> {
+  %c1 = arith.constant 1 : i32
+  %z = arith.constant dense<0.0> : tensor<64x64xf32, #mma>
+  %one = arith.constant dense<1.0> : tensor<64x32xf16, #blocked>
+  %r = scf.for %i = %lb to %ub step %c1 iter_args(%acc = %z) -> (tensor<64x64xf32, #mma>) : i32 {
+    %a = tt.load %pa {loop.cluster = 1 : i32, loop.stage = 0 : i32} : tensor<64x32x!tt.ptr<f16>, #blocked>
+    %b = tt.load %pb {loop.cluster = 1 : i32, loop.stage = 0 : i32} : tensor<32x64x!tt.ptr<f16>, #blocked>
+    %ca = ttg.convert_layout %a {loop.cluster = 0 : i32, loop.stage = 2 : i32} : tensor<64x32xf16, #blocked> -> tensor<64x32xf16, #ttg.dot_op<{opIdx = 0, parent = #mma, kWidth = 4}>>
+    %cb = ttg.convert_layout %b {loop.cluster = 0 : i32, loop.stage = 2 : i32} : tensor<32x64xf16, #blocked> -> tensor<32x64xf16, #ttg.dot_op<{opIdx = 1, parent = #mma, kWidth = 4}>>
+    %d = tt.dot %ca, %cb, %acc {loop.cluster = 0 : i32, loop.stage = 2 : i32} : tensor<64x32xf16, #ttg.dot_op<{opIdx = 0, parent = #mma, kWidth = 4}>> * tensor<32x64xf16, #ttg.dot_op<{opIdx = 1, parent = #mma, kWidth = 4}>> -> tensor<64x64xf32, #mma>
+    scf.yield %d : tensor<64x64xf32, #mma>
+  } {tt.scheduled_max_stage = 2 : i32}
+  tt.return %r : tensor<64x64xf32, #mma>
+}
+}
+
