@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Schedule.h"
+#include "triton-autopipe/TargetInfo.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -242,29 +243,7 @@ LogicalResult mlir::autopipe::writeTextReport(StringRef output, StringRef text,
 }
 
 int64_t mlir::autopipe::sharedMemoryLimit(StringRef target) {
-  // AMD: LDS per workgroup (CDNA3 gfx942 64 KB, CDNA4 gfx950 160 KB).
-  if (target == "hip:gfx942")
-    return 65536;
-  if (target == "hip:gfx950")
-    return 163840;
-  int cap = 0;
-  if (!target.consume_front("cuda:") || target.getAsInteger(10, cap))
-    return 0;
-  switch (cap) {
-  case 80:
-  case 87:
-    return 166912;
-  case 86:
-  case 89:
-  case 120:
-    return 101376;
-  case 90:
-  case 100:
-  case 103:
-    return 232448;
-  default:
-    return 0;
-  }
+  return TargetInfo::fromTarget(target).sharedMemoryPerBlock;
 }
 
 int64_t mlir::autopipe::byteSize(Type type) {

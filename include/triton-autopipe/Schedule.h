@@ -13,6 +13,8 @@
 #ifndef TRITON_AUTOPIPE_SCHEDULE_H
 #define TRITON_AUTOPIPE_SCHEDULE_H
 
+#include "triton-autopipe/Attributes.h"
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "triton/Analysis/Allocation.h"
 #include "llvm/ADT/DenseMap.h"
@@ -23,9 +25,11 @@
 
 namespace mlir::autopipe {
 
-inline constexpr const char *kStageAttr = "loop.stage";
-inline constexpr const char *kClusterAttr = "loop.cluster";
-inline constexpr const char *kMaxStageAttr = "tt.scheduled_max_stage";
+// The schedule's attributes (declared, with producers and consumers, in
+// Attributes.h).
+inline constexpr const char *kStageAttr = attr::kLoopStage.data();
+inline constexpr const char *kClusterAttr = attr::kLoopCluster.data();
+inline constexpr const char *kMaxStageAttr = attr::kScheduledMaxStage.data();
 
 /// One op of the loop body with its place in the schedule. Ops without
 /// either attribute are unscheduled (stage = cluster = -1): a partial schedule
@@ -88,9 +92,9 @@ std::string formatLocation(Location loc);
 /// `type` as MLIR prints it, for remarks.
 std::string typeString(Type type);
 
-/// Shared memory per block of a target in bytes, or 0 when unknown (no
-/// budget): sm80/87 163 KB, sm86/89/120 99 KB, sm90/100/103 227 KB; LDS of
-/// hip:gfx942 64 KB, hip:gfx950 160 KB.
+/// Shared memory per block of a `ttg.target` in bytes, or 0 when unknown (no
+/// budget): TargetInfo::fromTarget(target).sharedMemoryPerBlock (the table is
+/// in TargetInfo.cpp).
 int64_t sharedMemoryLimit(StringRef target);
 
 /// Shared memory of a loop by Triton's allocation analysis, taken before the
