@@ -101,7 +101,7 @@ LogicalResult checkStageOps(scf::ForOp loop, const PipelineLoop &pl,
   bool bad = false;
   for (auto [i, stage] : llvm::enumerate(pl.stages))
     stage->walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (op == stage.getOperation())
+      if (op == static_cast<Operation *>(stage))
         return WalkResult::advance();
       std::optional<std::string> why = needsOwnBarrier(op, alloc);
       if (!why)
