@@ -10,9 +10,14 @@
 #ifndef TRITON_AUTOPIPE_WARPPIPELINE_H
 #define TRITON_AUTOPIPE_WARPPIPELINE_H
 
+#include "triton-autopipe/Schedule.h"
+
 #include "triton/Analysis/Allocation.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
@@ -75,6 +80,33 @@ inline std::optional<std::string> needsOwnBarrier(Operation *op,
   }
   return std::nullopt;
 }
+
+/// How remarks and errors name a warp-pipeline loop.
+inline std::string loopName(scf::ForOp loop) {
+  return "scf.for at " + formatLocation(loop.getLoc());
+}
+
+/// The error for `op` (found in stage `index`, labelled `label`, of `loop`)
+/// that needs a CTA-wide barrier of its own for the reason `why` (see
+/// needsOwnBarrier); both passes report it in these words.
+inline void emitNeedsOwnBarrier(Operation *op, llvm::StringRef label,
+                                unsigned index, scf::ForOp loop,
+                                llvm::StringRef why) {
+  op->emitError() << "'" << op->getName() << "' in warp-pipeline stage '"
+                  << label << "' (stage " << index << " of " << loopName(loop)
+                  << ") is " << why
+                  << ", which needs a CTA-wide barrier of its own inside the "
+                     "stage; move it to a stage boundary (before or after the "
+                     "warp_pipeline_stage block, or out of the loop)";
+}
+
+/// auto-partition (WarpPipelinePartition.cpp): if `module` has
+/// `requiredWarps` warps (ttg.num-warps), splits every plain GEMM loop into "load", "compute" and "store"
+/// stages by adding border markers, and appends each loop it split to
+/// `loops` (which holds the loops that already carry markers, left alone).
+/// A loop it refuses gets a remark naming the op and the reason.
+void partitionGemmLoops(ModuleOp module, int requiredWarps,
+                        llvm::SmallVectorImpl<scf::ForOp> &loops);
 
 } // namespace mlir::autopipe::warp_pipeline
 
