@@ -1,6 +1,6 @@
 // ABI probe: forces complete DWARF for the LLVM/MLIR/Triton types the plugin
-// shares with libtriton.so, so that the ABI check (triton_autopipe.abi_check) can
-// compare their sizes, member offsets and vtable slots against libtriton's
+// shares with libtriton.so, so that the ABI check (triton_autopipe.abi_check)
+// can compare their sizes, member offsets and vtable slots against libtriton's
 // own DWARF.  Build it exactly like the pass library, plus
 //   -g -gdwarf-4 -femit-class-debug-always -fno-eliminate-unused-debug-types
 // into an object file (never linked; nothing here is meant to run).
@@ -55,7 +55,8 @@ struct LoopAwareCSE : mlir::triton::impl::TritonLoopAwareCSEBase<LoopAwareCSE> {
 };
 } // namespace
 
-#define AUTOPIPE_ABI_PROBE(...) static_assert(sizeof(__VA_ARGS__) > 0, #__VA_ARGS__);
+#define AUTOPIPE_ABI_PROBE(...)                                                \
+  static_assert(sizeof(__VA_ARGS__) > 0, #__VA_ARGS__);
 
 // LLVM ADT
 AUTOPIPE_ABI_PROBE(llvm::DenseMap<mlir::Value, mlir::Value>)
@@ -90,7 +91,8 @@ AUTOPIPE_ABI_PROBE(mlir::FrozenRewritePatternSet)
 AUTOPIPE_ABI_PROBE(mlir::Pattern)
 AUTOPIPE_ABI_PROBE(mlir::RewritePattern)
 AUTOPIPE_ABI_PROBE(mlir::OpRewritePattern<mlir::scf::ForOp>)
-AUTOPIPE_ABI_PROBE(mlir::detail::OpOrInterfaceRewritePatternBase<mlir::scf::ForOp>)
+AUTOPIPE_ABI_PROBE(
+    mlir::detail::OpOrInterfaceRewritePatternBase<mlir::scf::ForOp>)
 AUTOPIPE_ABI_PROBE(mlir::GreedyRewriteConfig)
 
 // MLIR passes

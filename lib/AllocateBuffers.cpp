@@ -26,9 +26,9 @@
 #include "triton/Analysis/Allocation.h"
 #include "triton/Dialect/Triton/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
-#include "triton/Dialect/TritonNvidiaGPU/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/Transforms/PipeliningUtility.h"
 #include "triton/Dialect/TritonGPU/Transforms/Utility.h"
+#include "triton/Dialect/TritonNvidiaGPU/IR/Dialect.h"
 
 using namespace mlir;
 using namespace mlir::autopipe;
@@ -67,7 +67,7 @@ struct LoopOutcome {
 
 /// What the budget did to the candidates.
 struct BudgetOutcome {
-  std::string note; ///< "" when within budget
+  std::string note;     ///< "" when within budget
   bool dropped = false; ///< nothing fits: the schedule was removed
 };
 
@@ -76,8 +76,7 @@ public:
   /// `sharedUse`: shared memory of the loop before our lowering (Triton's
   /// allocation analysis, loopSharedMemory).
   LoopBuffers(scf::ForOp loop, const LoopConfig &config,
-              tt::ModuleAxisInfoAnalysis &axisInfo,
-              LoopSharedMemory sharedUse)
+              tt::ModuleAxisInfoAnalysis &axisInfo, LoopSharedMemory sharedUse)
       : loop(loop), body(loop.getBody()), config(config), axisInfo(axisInfo),
         sharedUse(std::move(sharedUse)) {}
 
@@ -122,14 +121,14 @@ std::optional<std::string> LoopBuffers::checkLoop() {
   if (schedule.numUnscheduled)
     return "partial schedule (" + std::to_string(schedule.numUnscheduled) +
            " unscheduled op(s)); left as is";
-  bool lowered = body->walk([](Operation *op) {
-                       return isa<ttg::AsyncCopyGlobalToLocalOp,
-                                  ttng::AsyncTMACopyGlobalToLocalOp,
-                                  ttg::LocalStoreOp>(op)
-                                  ? WalkResult::interrupt()
-                                  : WalkResult::advance();
-                     })
-                     .wasInterrupted();
+  bool lowered =
+      body->walk([](Operation *op) {
+            return isa<ttg::AsyncCopyGlobalToLocalOp,
+                       ttng::AsyncTMACopyGlobalToLocalOp, ttg::LocalStoreOp>(op)
+                       ? WalkResult::interrupt()
+                       : WalkResult::advance();
+          })
+          .wasInterrupted();
   if (lowered)
     return "already holds async copies or shared-memory stores; left as is";
   return std::nullopt;
@@ -286,8 +285,8 @@ BudgetOutcome LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands) {
     std::string slots;
     for (auto [i, c] : llvm::enumerate(cands))
       slots += (i ? "/" : "") + std::to_string(c.numSlots);
-    return {msg + "; slots reduced to " + slots + " (" +
-                std::to_string(after) + " bytes)",
+    return {msg + "; slots reduced to " + slots + " (" + std::to_string(after) +
+                " bytes)",
             false};
   }
   dropSchedule();
@@ -312,8 +311,7 @@ SmallVector<Group> formGroups(MutableArrayRef<Candidate> cands) {
     };
     unsigned gi = llvm::find_if(groups, same) - groups.begin();
     if (gi == groups.size()) {
-      Group g{c.numSlots, c.loadStage, c.loadCluster, c.useStage,
-              c.useCluster};
+      Group g{c.numSlots, c.loadStage, c.loadCluster, c.useStage, c.useCluster};
       g.tma = c.isTMA();
       groups.push_back(g);
     }
@@ -412,15 +410,14 @@ std::string describeCopy(const Candidate &c) {
 }
 
 std::string describeCandidates(ArrayRef<Candidate> cands) {
-  std::string msg = std::to_string(cands.size()) +
-                    " load(s) in circular buffers:";
+  std::string msg =
+      std::to_string(cands.size()) + " load(s) in circular buffers:";
   for (auto [i, c] : llvm::enumerate(cands))
     msg += (i ? "; " : " ") + std::string("load at ") +
            formatLocation(c.load->getLoc()) + ": " +
-           std::to_string(c.numSlots) + " slot(s) " +
-           typeString(c.bufferType) + ", stage " +
-           std::to_string(c.loadStage) + " -> " + std::to_string(c.useStage) +
-           describeCopy(c);
+           std::to_string(c.numSlots) + " slot(s) " + typeString(c.bufferType) +
+           ", stage " + std::to_string(c.loadStage) + " -> " +
+           std::to_string(c.useStage) + describeCopy(c);
   return msg;
 }
 
@@ -463,7 +460,8 @@ LoopOutcome LoopBuffers::run() {
 /// Why the module's target gets no buffers in this mode, or nullopt.
 std::optional<std::string> unsupportedTarget(const TargetInfo &target,
                                              bool staged) {
-  if (target.isCUDA() || (target.isHIP() && (staged || target.directToLDSAsync)))
+  if (target.isCUDA() ||
+      (target.isHIP() && (staged || target.directToLDSAsync)))
     return std::nullopt;
   if (target.isHIP())
     return "async copies on HIP need direct-to-LDS loads (gfx950); use "
@@ -493,9 +491,9 @@ struct AllocateBuffersPass
   LoopConfig makeConfig(const TargetInfo &target, CopyMode mode) {
     LoopConfig config;
     config.slotsOption = static_cast<int>(stages);
-    config.staged = mode == CopyMode::Registers ||
-                    (mode == CopyMode::Auto && target.isHIP() &&
-                     !target.directToLDSAsync);
+    config.staged =
+        mode == CopyMode::Registers ||
+        (mode == CopyMode::Auto && target.isHIP() && !target.directToLDSAsync);
     config.targetHasTMA = target.hasTMA;
     config.makeTMA = target.hasTMA && !config.staged;
     config.directToLDS = target.isHIP() && !config.staged;
@@ -554,11 +552,11 @@ LogicalResult AllocateBuffersPass::lowerLoops(ModuleOp module,
   bool failedAny = false;
   for (scf::ForOp loop : loops) {
     Location loopLoc = loop.getLoc();
-    LoopOutcome outcome =
-        unsupported ? LoopOutcome{*unsupported}
-                    : LoopBuffers(loop, config, *axisInfo,
-                                  sharedUse.lookup(loop))
-                          .run(); // `loop` may have been replaced
+    LoopOutcome outcome = unsupported
+                              ? LoopOutcome{*unsupported}
+                              : LoopBuffers(loop, config, *axisInfo,
+                                            sharedUse.lookup(loop))
+                                    .run(); // `loop` may have been replaced
     std::string line = "autopipe-allocate-buffers: loop at " +
                        formatLocation(loopLoc) + ": " + outcome.message;
     if (outcome.brokeSchedule) {

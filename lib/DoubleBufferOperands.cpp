@@ -39,7 +39,8 @@ namespace {
 struct DoubleBufferOperandsPass;
 /// The pass's argument (Passes.td), for messages of the helpers below.
 constexpr llvm::StringLiteral kArgument =
-    autopipe::impl::DoubleBufferOperandsPassBase<DoubleBufferOperandsPass>::getArgumentName();
+    autopipe::impl::DoubleBufferOperandsPassBase<
+        DoubleBufferOperandsPass>::getArgumentName();
 
 /// Why a dot or a loop is left as is (the text of its remark).
 struct WhyNot {
@@ -152,8 +153,8 @@ Value loadSlice(OpBuilder &b, Location loc, ttg::LocalLoadOp load,
   auto memTy = mem.cloneWith(ArrayRef<int64_t>(shape), mem.getElementType());
   Value view =
       ttg::MemDescSubsliceOp::create(b, loc, memTy, load.getSrc(), offsets);
-  auto ty = RankedTensorType::get(shape, type.getElementType(),
-                                  type.getEncoding());
+  auto ty =
+      RankedTensorType::get(shape, type.getElementType(), type.getEncoding());
   return ttg::LocalLoadOp::create(b, loc, ty, view, load.getToken())
       .getResult();
 }
@@ -227,9 +228,9 @@ OrWhyNot<DenseSet<Operation *>> prefetchChain(Block *body,
     Operation *op = work.pop_back_val();
     if (op->getBlock() != body || !chain.insert(op).second)
       continue;
-    bool allowed = op->getNumRegions() == 0 &&
-                   (isMemoryEffectFree(op) ||
-                    isa<ttg::AsyncWaitOp, ttg::LocalLoadOp>(op));
+    bool allowed =
+        op->getNumRegions() == 0 &&
+        (isMemoryEffectFree(op) || isa<ttg::AsyncWaitOp, ttg::LocalLoadOp>(op));
     if (!allowed)
       return WhyNot{("slice 0's address depends on " +
                      op->getName().getStringRef() + " at " +
@@ -299,8 +300,7 @@ SmallVector<ttg::AsyncWaitOp> carriedWaits(Block *body, SplitDot split) {
 /// Slice 0 (A, B, then the waits' tokens) recomputed at `b`, with the body's
 /// arguments mapped by `arg`.
 SmallVector<Value> cloneSlice0(SplitDot split,
-                               const DenseSet<Operation *> &chain,
-                               OpBuilder &b,
+                               const DenseSet<Operation *> &chain, OpBuilder &b,
                                function_ref<Value(BlockArgument)> arg,
                                ArrayRef<ttg::AsyncWaitOp> waits) {
   IRMapping map;
@@ -374,8 +374,7 @@ OrWhyNot<scf::ForOp> prefetchNext(scf::ForOp loop, SplitDot split) {
     return loop.getTiedLoopInit(arg)->get();
   };
   SmallVector<ttg::AsyncWaitOp> waits = carriedWaits(body, split);
-  SmallVector<Value> inits =
-      cloneSlice0(split, *chain, before, initArg, waits);
+  SmallVector<Value> inits = cloneSlice0(split, *chain, before, initArg, waits);
 
   unsigned firstNew = loop.getNumRegionIterArgs();
   scf::ForOp newLoop = addIterArgsToLoop(before, loop, inits);
@@ -469,12 +468,12 @@ LogicalResult bufferModule(ModuleOp module, int64_t kSlice, bool prefetch,
       mlir::emitRemark(loc) << *line;
     report += *line + "\n";
   }
-  return writeTextReport(output, report, module,
-                         kArgument);
+  return writeTextReport(output, report, module, kArgument);
 }
 
 struct DoubleBufferOperandsPass
-    : public autopipe::impl::DoubleBufferOperandsPassBase<DoubleBufferOperandsPass> {
+    : public autopipe::impl::DoubleBufferOperandsPassBase<
+          DoubleBufferOperandsPass> {
   using Base::Base;
 
   void runOnOperation() override {

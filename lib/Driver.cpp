@@ -49,8 +49,10 @@ void registerAllPasses() {
   std::call_once(once, [] {
     registerAutopipePasses();
     registerExpandTestPasses();
-    mlir::registerPass([] { return triton::gpu::createTritonGPUAssignLatencies(); });
-    mlir::registerPass([] { return triton::gpu::createTritonGPUScheduleLoops(); });
+    mlir::registerPass(
+        [] { return triton::gpu::createTritonGPUAssignLatencies(); });
+    mlir::registerPass(
+        [] { return triton::gpu::createTritonGPUScheduleLoops(); });
     mlir::registerPass([] { return triton::gpu::createTritonGPUPipeline(); });
   });
 }
@@ -86,13 +88,13 @@ std::string autopipe_driver::explainOptionValues(const std::string &pipeline) {
            pos = text.find(key, pos + 1)) {
         if (pos > 0 && (llvm::isAlnum(text[pos - 1]) || text[pos - 1] == '-'))
           continue; // the tail of a longer option name
-        StringRef value = text.substr(pos + key.size()).take_until(
-            [](char c) { return c == ' ' || c == ',' || c == '}'; });
+        StringRef value = text.substr(pos + key.size()).take_until([](char c) {
+          return c == ' ' || c == ',' || c == '}';
+        });
         if (llvm::is_contained(allowed, value))
           continue;
         out += std::string(doc.argument) + ": unknown " + o.name + " '" +
-               value.str() + "' (allowed: " + llvm::join(allowed, ", ") +
-               ")\n";
+               value.str() + "' (allowed: " + llvm::join(allowed, ", ") + ")\n";
       }
     }
   }

@@ -18,8 +18,8 @@
 #include "triton-autopipe/Schedule.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
@@ -102,13 +102,11 @@ struct ExpandLoopsPass
       ttg::lowerLoops(module);
 
     expand::LoopReporter reporter(remarks);
-    if (failed(expandModule(module, numStages, speculateMMA,
-                            asyncDots,
+    if (failed(expandModule(module, numStages, speculateMMA, asyncDots,
                             target && target.getValue() == "cuda:90",
                             reporter)))
       return signalPassFailure();
-    if (failed(writeTextReport(output, reporter.text(), module,
-                               getArgument())))
+    if (failed(writeTextReport(output, reporter.text(), module, getArgument())))
       return signalPassFailure();
   }
 };

@@ -1,4 +1,5 @@
-//===- LowerWarpPipeline.cpp - leap-frog schedule for warp-pipeline loops ---===//
+//===- LowerWarpPipeline.cpp - leap-frog schedule for warp-pipeline loops
+//---===//
 //
 // `autopipe-lower-warp-pipeline` replaces Triton's `convert-warp-pipeline` on
 // the HIP path. For every `scf.for` marked `triton.warp_pipeline.pipelined_for`
@@ -17,10 +18,10 @@
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Pass/Pass.h"
 #include "triton/Analysis/Allocation.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
@@ -39,7 +40,8 @@ namespace {
 struct LowerWarpPipelinePass;
 /// The pass's argument (Passes.td), for messages of the helpers below.
 constexpr llvm::StringLiteral kArgument =
-    autopipe::impl::LowerWarpPipelinePassBase<LowerWarpPipelinePass>::getArgumentName();
+    autopipe::impl::LowerWarpPipelinePassBase<
+        LowerWarpPipelinePass>::getArgumentName();
 
 Operation *createGeneric(OpBuilder &b, Location loc, StringRef name,
                          ValueRange operands = {}, TypeRange results = {},
@@ -341,9 +343,8 @@ LogicalResult lowerLoop(scf::ForOp loop, Allocation *alloc, int warpsPerGroup,
     return failure();
   bool unknown =
       llvm::any_of(accesses, [](const StageAccesses &a) { return a.unknown; });
-  BoundaryFences fences =
-      placeDependencyFences(accesses, pl->labels, groups.numGroups,
-                            existingFences(*pl, unknown));
+  BoundaryFences fences = placeDependencyFences(
+      accesses, pl->labels, groups.numGroups, existingFences(*pl, unknown));
 
   std::optional<SmallVector<int>> prio = stagePriorities(*pl);
   OpBuilder b(loop.getContext());
@@ -368,9 +369,9 @@ LogicalResult lowerModule(ModuleOp module, int warpsPerGroup, bool remarks) {
   if (loops.empty())
     return success();
   if (warpsPerGroup < 1)
-    return module.emitError() << kArgument
-                              << ": warps-per-group must be >= 1, got "
-                              << warpsPerGroup;
+    return module.emitError()
+           << kArgument << ": warps-per-group must be >= 1, got "
+           << warpsPerGroup;
   MLIRContext *ctx = module.getContext();
   if (!ctx->getLoadedDialect("rocdl") || !ctx->getLoadedDialect("amdg"))
     return module.emitError() << kArgument
@@ -385,8 +386,7 @@ LogicalResult lowerModule(ModuleOp module, int warpsPerGroup, bool remarks) {
   for (scf::ForOp loop : loops) {
     auto func = loop->getParentOfType<FunctionOpInterface>();
     Allocation *alloc = func ? allocation.getFuncData(func) : nullptr;
-    if (mlir::failed(
-            lowerLoop(loop, alloc, warpsPerGroup, schedNone, remarks)))
+    if (mlir::failed(lowerLoop(loop, alloc, warpsPerGroup, schedNone, remarks)))
       failed = true;
   }
   return failure(failed);

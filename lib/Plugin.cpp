@@ -72,16 +72,15 @@ TRITON_PLUGIN_API mlir::triton::plugin::PluginInfo *tritonGetPluginInfo() {
    registerPasses},
 #include "triton-autopipe/PassList.h.inc"
   };
-  static mlir::triton::plugin::PluginInfo info = {
-      TRITON_PLUGIN_API_VERSION,
-      "triton-autopipe",
-      AUTOPIPE_VERSION,
-      passes,
-      std::size(passes),
-      nullptr,
-      0,
-      nullptr,
-      0,
-      AUTOPIPE_TRITON_VERSION};
+  static mlir::triton::plugin::PluginInfo info = {TRITON_PLUGIN_API_VERSION,
+                                                  "triton-autopipe",
+                                                  AUTOPIPE_VERSION,
+                                                  passes,
+                                                  std::size(passes),
+                                                  nullptr,
+                                                  0,
+                                                  nullptr,
+                                                  0,
+                                                  AUTOPIPE_TRITON_VERSION};
   return &info;
 }

@@ -37,9 +37,8 @@ std::string enclosingFunctionName(Operation *op) {
 }
 
 std::string describeLoop(scf::ForOp loop, unsigned ordinal) {
-  return ("loop #" + Twine(ordinal) + " in @" +
-          enclosingFunctionName(loop) + " at " +
-          formatLocation(loop.getLoc()))
+  return ("loop #" + Twine(ordinal) + " in @" + enclosingFunctionName(loop) +
+          " at " + formatLocation(loop.getLoc()))
       .str();
 }
 
@@ -81,9 +80,9 @@ struct PrintSchedulePass
       std::string title = describeLoop(loop, ordinal++);
       if (!hasSchedule(loop)) {
         if (remarks)
-          loop.emitRemark() << "autopipe schedule of " << title
-                            << ": not scheduled (no " << kStageAttr << "/"
-                            << kClusterAttr << " attributes)";
+          loop.emitRemark()
+              << "autopipe schedule of " << title << ": not scheduled (no "
+              << kStageAttr << "/" << kClusterAttr << " attributes)";
         textOs << "autopipe schedule of " << title << ": not scheduled\n";
         return;
       }
@@ -106,8 +105,8 @@ struct PrintSchedulePass
       }
     });
 
-    if (mlir::failed(writeTextReport(output, text, getOperation(),
-                                     getArgument())))
+    if (mlir::failed(
+            writeTextReport(output, text, getOperation(), getArgument())))
       return signalPassFailure();
     if (failed)
       signalPassFailure();

@@ -40,8 +40,10 @@ std::string describeOptions(const PassDoc &doc) {
 const std::vector<PassDoc> &mlir::autopipe::getPassDocs() {
   static const std::vector<PassDoc> all = [] {
     std::vector<PassDoc> v;
-#define AUTOPIPE_PASS(DEF, ARGUMENT, SUMMARY) v.push_back({ARGUMENT, SUMMARY, {}});
-#define AUTOPIPE_PASS_OPTION(DEF, ARGUMENT, TYPE, DEFAULT, DESCRIPTION, VALUES) \
+#define AUTOPIPE_PASS(DEF, ARGUMENT, SUMMARY)                                  \
+  v.push_back({ARGUMENT, SUMMARY, {}});
+#define AUTOPIPE_PASS_OPTION(DEF, ARGUMENT, TYPE, DEFAULT, DESCRIPTION,        \
+                             VALUES)                                           \
   v.back().options.push_back({ARGUMENT, TYPE, DEFAULT, DESCRIPTION, VALUES});
 #include "triton-autopipe/PassList.h.inc"
     return v;
@@ -69,8 +71,8 @@ mlir::autopipe::createPassByName(const std::string &argument,
         }))) {
       while (!message.empty() && message.back() == '\n')
         message.pop_back();
-      error = "invalid options for pass '" + argument + "': '" + options +
-              "'" + (message.empty() ? "" : ": " + message) +
+      error = "invalid options for pass '" + argument + "': '" + options + "'" +
+              (message.empty() ? "" : ": " + message) +
               " (known options: " + describeOptions(doc) + ")";
       return nullptr;
     }

@@ -10,8 +10,8 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "triton/Dialect/TritonGPU/IR/Dialect.h"
 #include "mlir/IR/Location.h"
+#include "triton/Dialect/TritonGPU/IR/Dialect.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -35,8 +35,9 @@ bool mlir::autopipe::hasSchedule(scf::ForOp loop) {
   return false;
 }
 
-static std::optional<int> readIntAttr(Operation *op, StringRef name,
-                                      SmallVectorImpl<ScheduleProblem> &problems) {
+static std::optional<int>
+readIntAttr(Operation *op, StringRef name,
+            SmallVectorImpl<ScheduleProblem> &problems) {
   Attribute attr = op->getAttr(name);
   if (!attr)
     return std::nullopt;
@@ -156,8 +157,8 @@ private:
       return;
     }
     bool bad = loopCarried
-                   ? def.stage > use.stage + 1 ||
-                         (def.stage == use.stage + 1 && def.cluster >= use.cluster)
+                   ? def.stage > use.stage + 1 || (def.stage == use.stage + 1 &&
+                                                   def.cluster >= use.cluster)
                    : def.stage > use.stage ||
                          (def.stage == use.stage && def.cluster > use.cluster);
     if (!bad || !reported.insert(top).second)
@@ -168,10 +169,10 @@ private:
                                       ", which is not yet produced when " +
                                       describe(use) + " runs"});
     else
-      problems.push_back({use.op, "uses a value of " + describe(def) +
-                                      " that is produced later: " +
-                                      describe(use) +
-                                      " would run before its producer"});
+      problems.push_back(
+          {use.op, "uses a value of " + describe(def) +
+                       " that is produced later: " + describe(use) +
+                       " would run before its producer"});
   }
 
   static std::string describe(const ScheduledOp &s) {
@@ -190,8 +191,8 @@ private:
 };
 } // namespace
 
-void mlir::autopipe::verifySchedule(const LoopSchedule &schedule,
-                                    SmallVectorImpl<ScheduleProblem> &problems) {
+void mlir::autopipe::verifySchedule(
+    const LoopSchedule &schedule, SmallVectorImpl<ScheduleProblem> &problems) {
   DependencyChecker checker(schedule, problems);
   for (const ScheduledOp &use : schedule.ops)
     if (use.isScheduled())
@@ -235,9 +236,8 @@ LogicalResult mlir::autopipe::writeTextReport(StringRef output, StringRef text,
   std::error_code ec;
   llvm::raw_fd_ostream file(output, ec, llvm::sys::fs::OF_Append);
   if (ec)
-    return anchor->emitError()
-           << passName << ": cannot open output '" << output
-           << "': " << ec.message();
+    return anchor->emitError() << passName << ": cannot open output '" << output
+                               << "': " << ec.message();
   file << text;
   return success();
 }
@@ -272,7 +272,7 @@ std::string mlir::autopipe::typeString(Type type) {
 }
 
 LoopSharedMemory mlir::autopipe::loopSharedMemory(ModuleAllocation &allocation,
-                                                 scf::ForOp loop) {
+                                                  scf::ForOp loop) {
   LoopSharedMemory use;
   auto func = loop->getParentOfType<FunctionOpInterface>();
   Allocation *funcAlloc = func ? allocation.getFuncData(func) : nullptr;
@@ -303,8 +303,8 @@ LoopSharedMemory mlir::autopipe::loopSharedMemory(ModuleAllocation &allocation,
   return use;
 }
 
-int64_t LoopSharedMemory::peak(
-    llvm::function_ref<bool(Operation *)> freed) const {
+int64_t
+LoopSharedMemory::peak(llvm::function_ref<bool(Operation *)> freed) const {
   llvm::DenseSet<size_t> gone;
   for (auto &[op, ids] : owned)
     if (freed(op))

@@ -13,6 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Schedule/Scheduler.h"
+#include "triton-autopipe/Attributes.h"
+#include "triton-autopipe/TargetInfo.h"
 
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
@@ -24,12 +26,12 @@
 
 #include "triton/Analysis/Allocation.h"
 #include "triton/Analysis/AxisInfo.h"
+#include "triton/Dialect/Triton/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
 #include "triton/Dialect/TritonGPU/Transforms/PipeliningUtility.h"
 #include "triton/Dialect/TritonGPU/Transforms/Schedule.h"
 #include "triton/Dialect/TritonGPU/Transforms/Utility.h"
 #include "triton/Dialect/TritonNvidiaGPU/IR/Dialect.h"
-#include "triton/Dialect/Triton/IR/Dialect.h"
 
 using namespace mlir;
 using namespace mlir::autopipe;
@@ -43,7 +45,7 @@ namespace mlir::autopipe {
 
 namespace {
 
-constexpr const char *kKindAttr = "autopipe.schedule";
+constexpr llvm::StringLiteral kKindAttr = attr::kScheduleKind;
 
 using Kind = ScheduleKind;
 
@@ -86,8 +88,8 @@ std::optional<std::string> whyNotEligible(scf::ForOp loop, int numStages) {
 
 /// Builds the schedule of `plan` into `s`: the kind's anchors, the pins and,
 /// unless only anchors are scheduled, every other op. Returns a pin error.
-std::optional<std::string> buildSchedule(tt::CoarseSchedule &s,
-                                         scf::ForOp loop, const StagePlan &plan,
+std::optional<std::string> buildSchedule(tt::CoarseSchedule &s, scf::ForOp loop,
+                                         const StagePlan &plan,
                                          const LoopAnalysis &a,
                                          const LatencyModel &latency,
                                          const SchedulerConfig &config) {
@@ -154,8 +156,7 @@ LoopOutcome scheduleLoop(scf::ForOp loop, Kind requested,
   std::string why = decision.reason;
   if (!a.note.empty())
     why += "; " + a.note;
-  StagePlan plan =
-      fitStagesToSharedMemory(decision.kind, numStages, a, config);
+  StagePlan plan = fitStagesToSharedMemory(decision.kind, numStages, a, config);
   if (!plan.rejection.empty())
     return leftAsIs(plan.rejection);
   why += plan.note;
@@ -212,9 +213,10 @@ struct ScheduleLoopsPass
                          << static_cast<int>(numStages);
       return signalPassFailure();
     }
-    auto target = module->getAttrOfType<StringAttr>("ttg.target");
+    TargetInfo info = TargetInfo::fromModule(module);
+    auto target = module->getAttrOfType<StringAttr>(attr::kTarget);
     bool isHip = target && target.getValue().starts_with("hip:");
-    int64_t limit = target ? sharedMemoryLimit(target.getValue()) : 0;
+    int64_t limit = info.sharedMemoryPerBlock;
     std::optional<ModuleAllocation> allocation;
     if (limit > 0)
       allocation.emplace(module);

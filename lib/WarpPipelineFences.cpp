@@ -123,11 +123,10 @@ BoundaryFences mlir::autopipe::warp_pipeline::placeDependencyFences(
         continue;
       unsigned k = (s + 1) % n;
       fences.fenced[k] = true;
-      fences.why[k] = "'" + labels[s] + "' " +
-                      (a->write ? "writes" : "reads") + " LDS " +
-                      intervalText(a->interval) + " that '" + labels[t] + "'" +
-                      (t <= s ? " (next iteration)" : "") + " " +
-                      (c->write ? "overwrites" : "reads");
+      fences.why[k] = "'" + labels[s] + "' " + (a->write ? "writes" : "reads") +
+                      " LDS " + intervalText(a->interval) + " that '" +
+                      labels[t] + "'" + (t <= s ? " (next iteration)" : "") +
+                      " " + (c->write ? "overwrites" : "reads");
     }
   return fences;
 }

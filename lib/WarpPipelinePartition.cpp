@@ -10,6 +10,7 @@
 // legal is left as is, with a remark naming the op and the reason.
 //
 //===----------------------------------------------------------------------===//
+#include "triton-autopipe/Attributes.h"
 #include "triton-autopipe/WarpPipeline.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -240,7 +241,7 @@ LogicalResult LoopPartitioner::reorderAndMark() {
     border(storeOps.front(), "compute", 0);
     border(yield, "store", 0);
   }
-  loop->setAttr("autopipe.warp_pipeline.auto", b.getUnitAttr());
+  loop->setAttr(attr::kWarpPipelineAuto, b.getUnitAttr());
   return success();
 }
 

@@ -1,7 +1,8 @@
 //===- WarpPipelineRegions.cpp - border markers -> stage regions ----------===//
 //
-// `autopipe-warp-pipeline-regions` replaces Triton's `tritonamdgpu-warp-pipeline`
-// on the HIP path: the ops between Gluon's stage border markers
+// `autopipe-warp-pipeline-regions` replaces Triton's
+// `tritonamdgpu-warp-pipeline` on the HIP path: the ops between Gluon's stage
+// border markers
 // (`rocdl.sched.barrier {triton.warp_pipeline.border = "label"}`) in an
 // `scf.for` become `scf.execute_region no_inline` stages, and the loop is
 // marked `triton.warp_pipeline.pipelined_for` for autopipe-lower-warp-pipeline.
@@ -15,14 +16,14 @@
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/WarpPipeline.h"
 
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Pass/Pass.h"
 #include "triton/Analysis/Allocation.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 using namespace mlir::autopipe;
@@ -37,7 +38,8 @@ namespace {
 struct WarpPipelineRegionsPass;
 /// The pass's argument (Passes.td), for messages of the helpers below.
 constexpr llvm::StringLiteral kArgument =
-    autopipe::impl::WarpPipelineRegionsPassBase<WarpPipelineRegionsPass>::getArgumentName();
+    autopipe::impl::WarpPipelineRegionsPassBase<
+        WarpPipelineRegionsPass>::getArgumentName();
 
 struct Stage {
   std::string label;
@@ -71,8 +73,8 @@ LogicalResult collectMarkedLoops(ModuleOp module,
 
 /// The stages of `loop`'s body, each closed by its border marker; ops after
 /// the last border are returned in `trailing`. Fails on a malformed marker.
-FailureOr<SmallVector<Stage>> collectStages(scf::ForOp loop,
-                                            SmallVector<Operation *> &trailing) {
+FailureOr<SmallVector<Stage>>
+collectStages(scf::ForOp loop, SmallVector<Operation *> &trailing) {
   SmallVector<Stage> stages;
   SmallVector<Operation *> pending;
   for (Operation &op : loop.getBody()->without_terminator()) {
@@ -131,7 +133,7 @@ LogicalResult checkStageOps(scf::ForOp loop, MutableArrayRef<Stage> stages,
 /// the stage are yielded.
 void wrapStage(OpBuilder &b, Block *body, Stage &stage) {
   llvm::SmallPtrSet<Operation *, 16> members(stage.ops.begin(),
-                                            stage.ops.end());
+                                             stage.ops.end());
   llvm::SetVector<Value> escaping;
   for (Operation *op : stage.ops)
     for (Value v : op->getResults())
@@ -229,7 +231,8 @@ LogicalResult convertModule(ModuleOp module, bool remarks, bool autoPartition,
 }
 
 struct WarpPipelineRegionsPass
-    : public autopipe::impl::WarpPipelineRegionsPassBase<WarpPipelineRegionsPass> {
+    : public autopipe::impl::WarpPipelineRegionsPassBase<
+          WarpPipelineRegionsPass> {
   using Base::Base;
 
   // Passes.td's dependentDialects, plus amdg (no shipped header): created by

@@ -65,10 +65,10 @@ def _compile_case(variant: str, name: str, target: str, dump: str | None) -> tup
 
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
-    from benchmarks.kernels.corpus import TARGETS, corpus
-
     import triton_autopipe
     from triton_autopipe.pipelines import Settings
+
+    from benchmarks.kernels.corpus import TARGETS, corpus
 
     fields, env, _ = VARIANTS[variant]
     saved = {k: os.environ.get(k) for k in env}

@@ -35,9 +35,9 @@ struct RunResult {
 
 struct BuildInfo {
   std::string pluginVersion;
-  std::string tritonVersion;   ///< Triton the plugin was built against.
-  std::string llvmVersion;     ///< LLVM version of the headers used.
-  std::string headerSource;    ///< Where the LLVM/MLIR headers came from.
+  std::string tritonVersion; ///< Triton the plugin was built against.
+  std::string llvmVersion;   ///< LLVM version of the headers used.
+  std::string headerSource;  ///< Where the LLVM/MLIR headers came from.
   unsigned pluginApiVersion = 0;
 };
 

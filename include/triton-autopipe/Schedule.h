@@ -58,7 +58,7 @@ struct LoopSchedule {
 
 /// A dependency the schedule breaks, or a malformed attribute.
 struct ScheduleProblem {
-  Operation *op;        ///< The op the problem is reported on.
+  Operation *op; ///< The op the problem is reported on.
   std::string message;
 };
 

@@ -1,4 +1,5 @@
-//===- WarpPipeline.h - shared pieces of the AMD warp-pipeline passes -*- C++ -*-===//
+//===- WarpPipeline.h - shared pieces of the AMD warp-pipeline passes -*- C++
+//-*-===//
 //
 // Attribute names of Triton 3.9's AMD warp-pipeline IR (Gluon's
 // `gl.amd.warp_pipeline_stage`), and the check both of our warp-pipeline
@@ -10,6 +11,7 @@
 #ifndef TRITON_AUTOPIPE_WARPPIPELINE_H
 #define TRITON_AUTOPIPE_WARPPIPELINE_H
 
+#include "triton-autopipe/Attributes.h"
 #include "triton-autopipe/Schedule.h"
 
 #include "triton/Analysis/Allocation.h"
@@ -26,18 +28,18 @@
 namespace mlir::autopipe::warp_pipeline {
 
 /// On a `rocdl.sched.barrier` border marker: label of the stage it closes.
-inline constexpr llvm::StringLiteral kBorderAttr = "triton.warp_pipeline.border";
+inline constexpr llvm::StringLiteral kBorderAttr = attr::kWarpPipelineBorder;
 /// On a border marker or a stage region: the stage's `s_setprio` priority.
 inline constexpr llvm::StringLiteral kPriorityAttr =
-    "triton.warp_pipeline.priority";
+    attr::kWarpPipelinePriority;
 /// On a stage `scf.execute_region`: the stage label.
-inline constexpr llvm::StringLiteral kStageRegionAttr = "triton.warp_pipeline.stage";
+inline constexpr llvm::StringLiteral kStageRegionAttr =
+    attr::kWarpPipelineStage;
 /// On an `scf.for` whose body is a sequence of stage regions.
 inline constexpr llvm::StringLiteral kPipelinedForAttr =
-    "triton.warp_pipeline.pipelined_for";
+    attr::kWarpPipelinePipelinedFor;
 /// On an `scf.for` our lowering has turned into a leap-frog schedule.
-inline constexpr llvm::StringLiteral kLoweredAttr =
-    "autopipe.warp_pipeline.lowered";
+inline constexpr llvm::StringLiteral kLoweredAttr = attr::kWarpPipelineLowered;
 
 /// Ops that are a CTA-wide barrier or wait by themselves.
 inline bool isBarrierLike(Operation *op) {
@@ -101,10 +103,11 @@ inline void emitNeedsOwnBarrier(Operation *op, llvm::StringRef label,
 }
 
 /// auto-partition (WarpPipelinePartition.cpp): if `module` has
-/// `requiredWarps` warps (ttg.num-warps), splits every plain GEMM loop into "load", "compute" and "store"
-/// stages by adding border markers, and appends each loop it split to
-/// `loops` (which holds the loops that already carry markers, left alone).
-/// A loop it refuses gets a remark naming the op and the reason.
+/// `requiredWarps` warps (ttg.num-warps), splits every plain GEMM loop into
+/// "load", "compute" and "store" stages by adding border markers, and appends
+/// each loop it split to `loops` (which holds the loops that already carry
+/// markers, left alone). A loop it refuses gets a remark naming the op and the
+/// reason.
 void partitionGemmLoops(ModuleOp module, int requiredWarps,
                         llvm::SmallVectorImpl<scf::ForOp> &loops);
 

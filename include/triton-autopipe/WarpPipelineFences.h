@@ -1,4 +1,4 @@
-//===- WarpPipelineFences.h - LDS dependencies between warp-pipeline stages -*- C++ -*-===//
+//===- WarpPipelineFences.h - LDS dependencies of stages ------*- C++ -*-===//
 //
 // Which boundaries of a warp-pipeline loop need an LDS fence: the "which
 // stage writes what another stage reads" analysis of

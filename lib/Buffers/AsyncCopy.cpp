@@ -48,8 +48,7 @@ Result<Candidate> buffers::analyzeAsyncCopy(const AnalysisContext &ctx,
   Candidate &c = uses->candidate;
   // The copy zero-fills masked elements; a consumer reading the slot in
   // shared memory cannot see another value.
-  if (Value other = load.getOther();
-      c.alloc && other && !isZeroConst(other))
+  if (Value other = load.getOther(); c.alloc && other && !isZeroConst(other))
     return reject("non-zero 'other' with a local_alloc consumer (cp.async "
                   "zero-fills masked elements)");
   Result<ttg::SharedEncodingTrait> enc = slotEncoding(*uses);

@@ -165,21 +165,20 @@ void buffers::setSlots(Candidate &c, int minSlots, int slotsOption,
                        RankedTensorType tile, ttg::SharedEncodingTrait enc) {
   c.minSlots = minSlots;
   c.numSlots = slotCountWithRequest(minSlots, slotsOption);
-  auto slotTy = ttg::MemDescType::get(
-      tile.getShape(), tile.getElementType(), enc,
-      ttg::SharedMemorySpaceAttr::get(tile.getContext()),
-      /*mutableMemory=*/true);
+  auto slotTy =
+      ttg::MemDescType::get(tile.getShape(), tile.getElementType(), enc,
+                            ttg::SharedMemorySpaceAttr::get(tile.getContext()),
+                            /*mutableMemory=*/true);
   c.bufferType = tt::getMultiBufferedType(slotTy, c.numSlots);
 }
 
 void buffers::dropSlot(Candidate &c) {
   --c.numSlots;
   c.bufferType = tt::getMultiBufferedType(
-      ttg::MemDescType::get(c.bufferType.getShape().drop_front(),
-                            c.bufferType.getElementType(),
-                            c.bufferType.getEncoding(),
-                            c.bufferType.getMemorySpace(),
-                            /*mutableMemory=*/true),
+      ttg::MemDescType::get(
+          c.bufferType.getShape().drop_front(), c.bufferType.getElementType(),
+          c.bufferType.getEncoding(), c.bufferType.getMemorySpace(),
+          /*mutableMemory=*/true),
       c.numSlots);
 }
 
@@ -218,16 +217,15 @@ std::pair<Value, Value> buffers::advanceCounter(LoweringState &state,
   OpBuilder ib(before);
   Location loc = state.loc;
   auto add = ib.create<arith::AddIOp>(loc, counter, state.one);
-  auto wrap =
-      ib.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, add, n);
+  auto wrap = ib.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, add, n);
   auto sel = ib.create<arith::SelectOp>(loc, wrap, state.zero, add);
-  setStage({add.getOperation(), wrap.getOperation(), sel.getOperation()},
-           stage, cluster);
+  setStage({add.getOperation(), wrap.getOperation(), sel.getOperation()}, stage,
+           cluster);
   return {sel.getResult(), wrap.getResult()};
 }
 
-Value buffers::readSlot(Candidate &c, Value buffer, Value extract,
-                        Value token, Type type, Operation *before) {
+Value buffers::readSlot(Candidate &c, Value buffer, Value extract, Value token,
+                        Type type, Operation *before) {
   OpBuilder cb(before ? before : c.consumer);
   Value view = tt::createSingleBufferView(cb, buffer, extract);
   setStage(view.getDefiningOp(), c.useStage, c.useCluster);
@@ -256,8 +254,7 @@ void buffers::finishLoop(LoweringState &state, ArrayRef<Candidate> cands,
   // free the buffers.
   OpBuilder after(state.loop->getContext());
   after.setInsertionPointAfter(state.loop);
-  if (llvm::any_of(cands,
-                   [](const Candidate &c) { return c.isAsyncCopy(); }))
+  if (llvm::any_of(cands, [](const Candidate &c) { return c.isAsyncCopy(); }))
     after.create<ttg::AsyncWaitOp>(state.loc, ValueRange{},
                                    after.getI32IntegerAttr(0));
   for (Value buf : llvm::reverse(state.buffers))

@@ -187,8 +187,7 @@ void finishLoop(LoweringState &state, ArrayRef<Candidate> cands,
 Result<Candidate> analyzeAsyncCopy(const AnalysisContext &ctx, tt::LoadOp load);
 /// The copy and commit in the load's place, the wait and the read before the
 /// consumer; erases the load.
-void lowerAsyncCopy(LoweringState &state, Candidate &c, Group &g,
-                    Value buffer);
+void lowerAsyncCopy(LoweringState &state, Candidate &c, Group &g, Value buffer);
 
 //===-- TMA.cpp -----------------------------------------------------------===//
 

@@ -43,13 +43,13 @@ Result<Candidate> buffers::analyzeRegisterStaged(const AnalysisContext &ctx,
            slotCount(*last - c.loadStage, readsFirst
                                               ? SlotReuse::ReadBeforeRefill
                                               : SlotReuse::ReadDuringRefill),
-           ctx.slotsOption, cast<RankedTensorType>(load->getResult(0).getType()),
-           *enc);
+           ctx.slotsOption,
+           cast<RankedTensorType>(load->getResult(0).getType()), *enc);
   return c;
 }
 
-void buffers::lowerRegisterStaged(LoweringState &state, Candidate &c,
-                                  Group &g, Value buffer) {
+void buffers::lowerRegisterStaged(LoweringState &state, Candidate &c, Group &g,
+                                  Value buffer) {
   Value value = c.load->getResult(0);
   OpBuilder sb(state.body->getTerminator());
   Value view = tt::createSingleBufferView(sb, buffer, g.insert);

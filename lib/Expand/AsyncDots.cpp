@@ -92,7 +92,6 @@ std::string applyToLoop(scf::ForOp loop, AsyncDotsMode requested,
 
 } // namespace
 
-
 bool expand::applyAsyncDots(ModuleOp module, ArrayRef<ExpandedLoop> expanded,
                             AsyncDotsMode mode, int numStages,
                             LoopReporter &reporter) {

@@ -74,9 +74,9 @@ void LoopReporter::say(Location loc, const std::string &msg) {
   report += line + "\n";
 }
 
-SmallVector<ExpandedLoop>
-expand::expandScheduledLoops(ModuleOp module, bool speculateMMA,
-                             LoopReporter &reporter) {
+SmallVector<ExpandedLoop> expand::expandScheduledLoops(ModuleOp module,
+                                                       bool speculateMMA,
+                                                       LoopReporter &reporter) {
   SmallVector<scf::ForOp> loops;
   module.walk([&](scf::ForOp loop) { loops.push_back(loop); });
   SmallVector<ExpandedLoop> expanded;

@@ -10,6 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Expand.h"
+#include "triton-autopipe/Attributes.h"
+#include "triton-autopipe/TargetInfo.h"
 
 #include "triton-autopipe/Schedule.h"
 
@@ -18,24 +20,17 @@
 using namespace mlir;
 using namespace mlir::autopipe;
 
-namespace {
-/// Module attribute read by the Python driver.
-constexpr const char *kSyncWgmmaTrialAttr = "autopipe.sync_wgmma_trial";
-} // namespace
-
 void expand::markSyncWgmmaTrial(ModuleOp module) {
-  auto warps = module->getAttrOfType<IntegerAttr>("ttg.num-warps");
-  if (!warps || warps.getInt() <= 0)
+  TargetInfo sm90 = TargetInfo::fromModule(module);
+  if (sm90.numWarps <= 0 || sm90.sharedMemoryPerSM <= 0 || sm90.warpsPerSM <= 0)
     return;
-  constexpr int64_t kReservedPerCTA = 1024; // sm90: 1 KiB of shared memory
-  constexpr int64_t kWarpsPerSM = 64;
-  int64_t perSM = sharedMemoryLimit("cuda:90") + kReservedPerCTA;
   ModuleAllocation allocation(module);
   int64_t bytes = static_cast<int64_t>(allocation.getSharedMemorySize());
-  int64_t ctas = std::min(perSM / (bytes + kReservedPerCTA),
-                          kWarpsPerSM / warps.getInt());
+  int64_t ctas = std::min<int64_t>(sm90.sharedMemoryPerSM /
+                                       (bytes + sm90.sharedReservedPerCTA),
+                                   sm90.warpsPerSM / sm90.numWarps);
   if (ctas >= 2)
-    module->setAttr(kSyncWgmmaTrialAttr,
-                    IntegerAttr::get(IntegerType::get(module.getContext(), 32),
-                                     ctas));
+    module->setAttr(
+        attr::kSyncWgmmaTrial,
+        IntegerAttr::get(IntegerType::get(module.getContext(), 32), ctas));
 }

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "WgmmaWaits.h"
+#include "triton-autopipe/Buffers.h"
 
 #include "triton-autopipe/Schedule.h"
 
@@ -197,8 +198,8 @@ private:
     for (auto [i, dot] : llvm::enumerate(dots)) {
       auto accTy = cast<RankedTensorType>(dot.getC().getType());
       if (!accTy.getElementType().isF32())
-        return "a wgmma accumulates in " +
-               typeString(accTy.getElementType()) + ", not f32";
+        return "a wgmma accumulates in " + typeString(accTy.getElementType()) +
+               ", not f32";
       for (Value operand : {Value(dot.getA()), Value(dot.getB())}) {
         if (!isa<ttg::MemDescType>(operand.getType()))
           continue;
@@ -207,8 +208,8 @@ private:
           return "a wgmma reads shared memory that is neither loop-invariant "
                  "nor a slot of a circular buffer";
         if (shared->slots > 0)
-          readers[shared->buffer].push_back({static_cast<unsigned>(i),
-                                             shared->slots});
+          readers[shared->buffer].push_back(
+              {static_cast<unsigned>(i), shared->slots});
       }
     }
     return "";
@@ -293,12 +294,13 @@ private:
             carried.insert(loop->getResult(idx));
             if (back == 0) {
               bool inPlace = dot.getC() == arg;
-              bool deadAtIssue = llvm::none_of(arg.getUsers(), [&](Operation *u) {
-                Operation *top = topLevel(u);
-                return top && dot->isBeforeInBlock(top);
-              });
-              crossing.push_back({static_cast<unsigned>(i), v, inPlace,
-                                  deadAtIssue});
+              bool deadAtIssue =
+                  llvm::none_of(arg.getUsers(), [&](Operation *u) {
+                    Operation *top = topLevel(u);
+                    return top && dot->isBeforeInBlock(top);
+                  });
+              crossing.push_back(
+                  {static_cast<unsigned>(i), v, inPlace, deadAtIssue});
             }
             continue;
           }
@@ -327,14 +329,13 @@ private:
   /// too): then only results that accumulate in place into their own iter
   /// arg cross in flight and the others are waited for before the yield.
   void collectBackEdge() {
-    bool allCanCross = llvm::all_of(
-        crossing, [](const Crossing &c) { return c.deadAtIssue; });
+    bool allCanCross =
+        llvm::all_of(crossing, [](const Crossing &c) { return c.deadAtIssue; });
     if (allCanCross)
       return;
     for (const Crossing &c : crossing)
       if (!c.inPlace)
-        needs.push_back(
-            {loop.getBody()->getTerminator(), c.dot, 0, c.value});
+        needs.push_back({loop.getBody()->getTerminator(), c.dot, 0, c.value});
   }
 
   /// RS wgmma: the op defining operand A in the body must not run while the
@@ -363,8 +364,8 @@ private:
           int ws = stageOf(op);
           for (auto [d, slots] : it->second) {
             int rs = stageOf(dots[d]);
-            needs.push_back({&top, d, slotDistance(d, &top, ws, rs, slots),
-                             Value()});
+            needs.push_back(
+                {&top, d, slotDistance(d, &top, ws, rs, slots), Value()});
           }
           return;
         }
@@ -381,8 +382,8 @@ private:
                         int64_t slots) const {
     if (ws < 0 || rs < 0 || rs <= ws || slots <= rs - ws)
       return sameSlotFallback(d, writer);
-    int64_t back = slots - (rs - ws);
-    return static_cast<unsigned>(back);
+    return static_cast<unsigned>(
+        refillDistance(static_cast<int>(slots), rs - ws));
   }
 
   /// Without slot information: every instance issued before the writer.
@@ -512,9 +513,8 @@ private:
       if (carried.contains(r) && !r.use_empty())
         values.push_back(r);
     if (values.empty())
-      values.push_back(
-          loop->getResult(cast<BlockArgument>(tensorIterArg).getArgNumber() -
-                          1));
+      values.push_back(loop->getResult(
+          cast<BlockArgument>(tensorIterArg).getArgNumber() - 1));
     auto wait = ttng::WarpGroupDotWaitOp::create(b, loop.getLoc(), values, 0);
     for (auto [v, r] : llvm::zip(values, wait.getResults()))
       v.replaceAllUsesExcept(r, wait);

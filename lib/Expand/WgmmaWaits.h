@@ -14,6 +14,7 @@
 #define TRITON_AUTOPIPE_LIB_EXPAND_WGMMAWAITS_H
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "triton-autopipe/Attributes.h"
 
 #include <string>
 
@@ -22,7 +23,7 @@ namespace mlir::autopipe::expand {
 /// Stage of an op before expansion (i32), copied onto its clones by the
 /// expander; the wait placement reads it to find which wgmma instance last
 /// read a circular-buffer slot. Removed by autopipe-expand-loops at the end.
-inline constexpr const char *kExpandStageAttr = "autopipe.expand_stage";
+inline constexpr llvm::StringLiteral kExpandStageAttr = attr::kExpandStage;
 
 /// What placeWgmmaWaits did to one loop.
 struct WgmmaWaitsResult {

@@ -129,4 +129,3 @@ void sched::buildAttentionSchedule(tt::CoarseSchedule &s, const LoopAnalysis &a,
     if (!s.contains(&op))
       s.insert(&op, 2, c2);
 }
-

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Scheduler.h"
+#include "triton-autopipe/Attributes.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Twine.h"
@@ -25,7 +26,7 @@ namespace tt = mlir::triton;
 
 namespace {
 /// An op carrying `autopipe.stage = N : i32` is pinned to stage N.
-constexpr const char *kPinAttr = "autopipe.stage";
+constexpr llvm::StringLiteral kPinAttr = attr::kPinnedStage;
 } // namespace
 
 void sched::buildDefaultSchedule(tt::CoarseSchedule &s, const LoopAnalysis &a,

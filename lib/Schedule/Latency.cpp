@@ -115,8 +115,8 @@ void findAttention(Block *body, LoopAnalysis &a) {
         a.mma1 = m1;
         a.loadK = k;
         a.loadV = v;
-        a.asyncMMA = isa<ttng::WarpGroupDotOp>(m0) &&
-                     isa<ttng::WarpGroupDotOp>(m1);
+        a.asyncMMA =
+            isa<ttng::WarpGroupDotOp>(m0) && isa<ttng::WarpGroupDotOp>(m1);
         auto scores = cast<RankedTensorType>(m0->getResult(0).getType());
         for (Operation *op : sameIterationSlice(body, m1->getOperand(0)))
           if (auto select = dyn_cast<arith::SelectOp>(op))

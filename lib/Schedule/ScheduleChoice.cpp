@@ -50,7 +50,7 @@ namespace {
 int64_t attentionRegisters(Operation *mma0, Operation *mma1) {
   int64_t bytes = 0;
   for (Value v : SmallVector<Value, 3>{mma0->getResult(0), mma1->getResult(0),
-                                      mma1->getOperand(0)})
+                                       mma1->getOperand(0)})
     if (isa<RankedTensorType>(v.getType()))
       bytes += byteSize(v.getType());
   int64_t threads = 32 * static_cast<int64_t>(tt::gpu::lookupNumWarps(mma0));

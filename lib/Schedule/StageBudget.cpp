@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Scheduler.h"
+#include "triton-autopipe/Buffers.h"
 
 #include "triton-autopipe/Schedule.h"
 
@@ -21,8 +22,8 @@ using namespace mlir::autopipe::sched;
 StagePlan sched::fitStagesToSharedMemory(ScheduleKind kind, int numStages,
                                          const LoopAnalysis &a,
                                          const SchedulerConfig &config) {
-  StagePlan plan{kind, kind == ScheduleKind::Default ? numStages
-                                                     : kAttentionStages,
+  StagePlan plan{kind,
+                 kind == ScheduleKind::Default ? numStages : kAttentionStages,
                  "", ""};
   int64_t budget = config.sharedBudget;
   if (budget <= 0 || config.anchorsOnly)
@@ -30,10 +31,13 @@ StagePlan sched::fitStagesToSharedMemory(ScheduleKind kind, int numStages,
   int64_t tile = 0;
   for (auto &entry : a.loads)
     tile += byteSize(entry.first->getResult(0).getType());
+  // A default schedule of `st` stages keeps each load `st - 1` stages ahead
+  // of its reader; register-staged tiles are read before their refill.
+  SlotReuse reuse = config.stagedTiles ? SlotReuse::ReadBeforeRefill
+                                       : SlotReuse::ReadDuringRefill;
   auto need = [&](int st) {
-    return plan.kind == ScheduleKind::Default
-               ? tile * (config.stagedTiles ? st - 1 : st)
-               : tile * 3;
+    return plan.kind == ScheduleKind::Default ? tile * slotCount(st - 1, reuse)
+                                              : tile * 3;
   };
   if (tile == 0 || need(plan.stages) <= budget)
     return plan;
@@ -44,7 +48,7 @@ StagePlan sched::fitStagesToSharedMemory(ScheduleKind kind, int numStages,
     plan.kind = ScheduleKind::Default;
     plan.stages = numStages;
   }
-  int fit = static_cast<int>(budget / tile) + (config.stagedTiles ? 1 : 0);
+  int fit = stageDistanceFor(static_cast<int>(budget / tile), reuse) + 1;
   if (need(plan.stages) <= budget)
     return plan;
   if (fit < 2) {

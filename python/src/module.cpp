@@ -27,11 +27,11 @@ PYBIND11_MODULE(_C, m) {
         for (const auto &p : autopipe_driver::listPasses()) {
           py::list options;
           for (const auto &o : p.options)
-            options.append(py::dict(
-                py::arg("name") = o.name, py::arg("type") = o.type,
-                py::arg("default") = o.defaultValue,
-                py::arg("description") = o.description,
-                py::arg("values") = o.values));
+            options.append(py::dict(py::arg("name") = o.name,
+                                    py::arg("type") = o.type,
+                                    py::arg("default") = o.defaultValue,
+                                    py::arg("description") = o.description,
+                                    py::arg("values") = o.values));
           out.append(py::dict(py::arg("name") = p.name,
                               py::arg("summary") = p.summary,
                               py::arg("options") = options));
@@ -51,9 +51,10 @@ PYBIND11_MODULE(_C, m) {
           r = autopipe_driver::runPipeline(ir, pipeline, source_name);
         }
         if (!r.ok) {
-          py::object exc = py::reinterpret_borrow<py::object>(pipelineErrorType)(
-              r.diagnostics.empty() ? std::string("pipeline failed")
-                                    : r.diagnostics);
+          py::object exc =
+              py::reinterpret_borrow<py::object>(pipelineErrorType)(
+                  r.diagnostics.empty() ? std::string("pipeline failed")
+                                        : r.diagnostics);
           exc.attr("diagnostics") = r.diagnostics;
           PyErr_SetObject(pipelineErrorType, exc.ptr());
           throw py::error_already_set();

@@ -19,7 +19,7 @@ Beyond Gluon (``TRITON_AUTOPIPE_AMD_WARP_PIPELINE=auto``, off by default):
 8-warp Triton kernels without asynchronous copies (gfx942; gfx950 uses them
 by default and keeps block-pingpong) get Triton's block-pingpong switched off and our regions
 pass splits their GEMM loops into "load" / "compute" stages automatically
-(where provably legal; see lib/WarpPipelineRegions.cpp), which our lowering
+(where provably legal; see lib/WarpPipelinePartition.cpp), which our lowering
 then schedules like a Gluon warp pipeline.
 
 >>> stages = {"ttgir": ..., "llir": ...}

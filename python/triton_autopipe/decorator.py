@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from triton.runtime.jit import KernelInterface
 
@@ -47,7 +47,7 @@ def settings_scope(**overrides: Any) -> Iterator[Any]:
     'attention-b'
     """
     import triton_autopipe as ta
-    from .pipelines import Settings
+
 
     unknown = set(overrides) - set(_FIELDS)
     if unknown:

@@ -105,11 +105,14 @@ def install(swaps: Optional[Sequence[Any]] = None) -> None:
     :data:`triton_autopipe.pipelines.SWAPS`). Idempotent; a binding whose wrapper was replaced since (e.g.
     a test's monkeypatch undone) is wrapped again, around what is there now."""
     if swaps is None:
-        from .pipelines import SWAPS as swaps
-    if all(_installed(row.binding) for row in swaps):
+        from .pipelines import SWAPS
+
+        swaps = SWAPS
+    rows: Sequence[Any] = swaps
+    if all(_installed(row.binding) for row in rows):
         return
     with _lock:
-        for row in swaps:
+        for row in rows:
             if _installed(row.binding):
                 continue
             module, name = _resolve(row.binding)

@@ -17,7 +17,6 @@ from typing import Any, Callable
 
 from . import dispatch, plugin
 
-
 #: Values of ``Settings.schedule`` / ``TRITON_AUTOPIPE_SCHEDULE``: ours
 #: (``autopipe-schedule-loops``) or ``triton`` (Triton's own scheduler).
 SCHEDULES = ("auto", "default", "attention-a", "attention-b", "triton")

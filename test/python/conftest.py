@@ -6,12 +6,11 @@ without one) and puts the checkout's root (for ``benchmarks``) and ``python/``
 """
 from __future__ import annotations
 
+import importlib.util
 import sys
-
-import pytest
 from pathlib import Path
 
-import importlib.util
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:

@@ -167,6 +167,7 @@ def test_benchmark_gemms_are_tritons_code_on_sm90(name, always_compile):
     (The TMA views are made last load first, as Triton's lowering does; in the
     other order the fp16 descriptor GEMM's PTX differed.)"""
     import triton
+
     from benchmarks.kernels.corpus import BENCH_GEMM, TARGETS, corpus, gemm_entry
 
     if name == "tl.load fp16":  # the benchmark's fp16 GEMM (the corpus has masked ones)

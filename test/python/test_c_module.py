@@ -89,7 +89,6 @@ def test_console_script_autopipe_opt():
 def test_plugin_exports_only_its_entry_point():
     from elftools.elf.elffile import ELFFile
     from elftools.elf.sections import SymbolTableSection
-
     from triton_autopipe import plugin
 
     with open(plugin.library_path(), "rb") as f:

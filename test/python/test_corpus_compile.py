@@ -14,9 +14,8 @@ import re
 import pytest
 import triton
 
-from benchmarks.kernels.corpus import SHARED_LIMIT, TARGETS, CorpusEntry, corpus_cases, gemm_entry, BENCH_GEMM
-from benchmarks.pipelines import TRITON, AUTOPIPE, Pipeline, autopipe_import_error, use
-
+from benchmarks.kernels.corpus import BENCH_GEMM, SHARED_LIMIT, TARGETS, CorpusEntry, corpus_cases, gemm_entry
+from benchmarks.pipelines import AUTOPIPE, TRITON, Pipeline, autopipe_import_error, use
 
 _IMPORT_ERROR = autopipe_import_error()
 PIPELINES = [

@@ -13,7 +13,8 @@ import triton.language as tl
 
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
 from triton_autopipe.decorator import AutoPipelined, auto_pipeline, settings_scope  # noqa: E402
-from benchmarks.kernels.corpus import TARGETS, BENCH_GEMM, gemm_entry  # noqa: E402
+
+from benchmarks.kernels.corpus import BENCH_GEMM, TARGETS, gemm_entry  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_hook", "always_compile")
 

@@ -313,8 +313,9 @@ def test_hip_plugin_options(recorder, fresh_hook):
 
 def test_gluon_to_ttgir_swaps_only_the_warp_pipeline(recorder, fresh_hook):
     """HIP gluon_to_ttgir: Triton's own, with our regions pass in place of tritonamdgpu-warp-pipeline."""
-    from benchmarks.kernels.corpus import corpus
     from triton_autopipe import amd_warp_pipeline
+
+    from benchmarks.kernels.corpus import corpus
 
     entry = next(e for e in corpus() if e.kind == "gluon_warp_pipeline" and "hip:gfx942" in e.targets)
     backend = _backend("hip:gfx942")
@@ -419,3 +420,15 @@ def test_survives_foreign_wrappers(recorder, fresh_hook, monkeypatch):
     assert record(recorder, "cuda:90", options, Settings(), dry=True) == want
     monkeypatch.undo()
     assert record(recorder, "cuda:90", options, Settings(), dry=True) == want
+
+
+def test_design_doc_shows_the_swap_table() -> None:
+    """docs/design.md embeds the table the dispatch runs on, as generated (no drift)."""
+    from pathlib import Path
+
+    from triton_autopipe import pipelines
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "design.md").read_text()
+    begin, end = "<!-- swaps:begin -->\n", "\n<!-- swaps:end -->"
+    embedded = doc[doc.index(begin) + len(begin):doc.index(end)]
+    assert embedded == pipelines.swaps_markdown(), "regenerate the table in docs/design.md from swaps_markdown()"

@@ -9,8 +9,9 @@ import pytest
 import triton
 
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
-from benchmarks.kernels.corpus import TARGETS, BENCH_GEMM, gemm_entry  # noqa: E402
 from conftest import record_calls  # noqa: E402
+
+from benchmarks.kernels.corpus import BENCH_GEMM, TARGETS, gemm_entry  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_hook", "always_compile")
 

@@ -295,6 +295,7 @@ def test_gemm_auto_pipeline_decorator(M: int, N: int, K: int, dtype: str) -> Non
     """``@auto_pipeline(global_to_shared_stages=4)`` on the GEMM kernel, with our
     hook otherwise off: 4-slot buffers in the launched kernel, numerics of torch."""
     import triton_autopipe as ta
+
     from benchmarks.kernels.gemm import gemm_kernel
 
     ta.disable()
@@ -310,6 +311,7 @@ def test_gemm_auto_pipeline_decorator(M: int, N: int, K: int, dtype: str) -> Non
 def test_attention_desc_auto_pipeline_decorator(causal: bool) -> None:
     """``@auto_pipeline(schedule="attention-a")`` on the TMA attention kernel."""
     import triton_autopipe as ta
+
     from benchmarks.kernels.attention_desc import attn_desc_kernel
 
     ta.disable()

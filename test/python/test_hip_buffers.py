@@ -13,8 +13,10 @@ import pytest
 import triton
 
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
-from benchmarks.kernels.corpus import SHARED_LIMIT as LDS, TARGETS, GemmConfig, corpus, gemm_entry  # noqa: E402
 from conftest import record_calls  # noqa: E402
+
+from benchmarks.kernels.corpus import SHARED_LIMIT as LDS  # noqa: E402
+from benchmarks.kernels.corpus import TARGETS, GemmConfig, corpus, gemm_entry  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_hook", "always_compile")
 
@@ -40,7 +42,7 @@ def test_ours_replaces_amd_pipeliner(entry, target, amd_pipeliner_calls, capfd):
     kernel = _compile(entry, target)
     err = capfd.readouterr().err
     assert amd_pipeliner_calls == []
-    assert f"autopipe-expand-loops: loop at" in err and "expanded into" in err, err
+    assert "autopipe-expand-loops: loop at" in err and "expanded into" in err, err
     ttgir = kernel.asm["ttgir"]
     loop = ttgir[ttgir.index("scf.for"):]
     stores, copies = loop.count("ttg.local_store"), loop.count("ttg.async_copy_global_to_local")

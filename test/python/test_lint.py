@@ -29,3 +29,18 @@ def test_mypy_clean() -> None:
     res = _run("mypy", "--no-incremental", "--config-file", "pyproject.toml")
     assert res.returncode == 0, f"mypy found problems:\n{res.stdout}{res.stderr}"
     assert "Success" in res.stdout, res.stdout
+
+
+def test_cpp_sources_are_clang_formatted() -> None:
+    """Every C++ source and header follows ``.clang-format`` (LLVM style)."""
+    import shutil
+
+    files = subprocess.run(["git", "ls-files", "*.cpp", "*.h"], cwd=ROOT, capture_output=True, text=True)
+    sources = [f for f in files.stdout.split() if not f.startswith("build/")]
+    if files.returncode != 0 or not sources:  # not a git checkout: list them ourselves
+        sources = [str(p.relative_to(ROOT)) for d in ("lib", "include", "tools", "python/src", "abi", "test/downstream")
+                   for p in (ROOT / d).rglob("*") if p.suffix in (".cpp", ".h")]
+    exe = shutil.which("clang-format", path=str(Path(sys.executable).parent)) or shutil.which("clang-format")
+    assert exe, "clang-format is in the test extra: pip install '.[test]'"
+    res = subprocess.run([exe, "--dry-run", "-Werror", *sources], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, f"run clang-format -i on these:\n{res.stderr[:4000]}"

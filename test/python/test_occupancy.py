@@ -12,9 +12,10 @@ import pytest
 import triton
 
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
+from triton_autopipe import occupancy  # noqa: E402
+
 from benchmarks.kernels.attention import AttnConfig  # noqa: E402
 from benchmarks.kernels.corpus import TARGETS, attention_desc_entry  # noqa: E402
-from triton_autopipe import occupancy  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_hook")
 

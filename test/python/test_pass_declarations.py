@@ -121,9 +121,8 @@ def test_enum_modes_list_their_values():
 
 def test_unknown_mode_value_names_the_allowed_values(tmp_path, capfd):
     """The plugin path (Python users): the error lists the allowed values."""
-    from triton._C.libtriton import ir
-
     from test_plugin import _triton_module
+    from triton._C.libtriton import ir
 
     ctx, mod = _triton_module(tmp_path, "module {}\n")
     pm = ir.pass_manager(ctx)

@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-import triton
 from triton import knobs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +169,6 @@ def _triton_module(tmp_path, text):
 
 def test_plugin_pass_in_triton_rejects_bad_schedule(tmp_path):
     from triton._C.libtriton import ir
-
     from triton_autopipe import plugin
 
     ctx, mod = _triton_module(tmp_path, BAD_SCHEDULE)
@@ -182,7 +180,6 @@ def test_plugin_pass_in_triton_rejects_bad_schedule(tmp_path):
 
 def test_plugin_bad_option_is_a_clear_error(tmp_path, capfd):
     from triton._C.libtriton import ir
-
     from triton_autopipe import plugin
 
     ctx, mod = _triton_module(tmp_path, "module {}\n")
@@ -197,7 +194,6 @@ def test_plugin_bad_option_is_a_clear_error(tmp_path, capfd):
 
 def test_plugin_registers_every_pass():
     from triton._C.libtriton import passes
-
     from triton_autopipe import _C, plugin
 
     plugin.load()

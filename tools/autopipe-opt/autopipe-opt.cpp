@@ -114,7 +114,8 @@ SmallVector<std::string> splitChunks(StringRef text) {
     if (line.trim() == "// -----") {
       chunks.push_back(current);
       // Keep line numbers of later chunks: pad with empty lines.
-      current = std::string(std::count(current.begin(), current.end(), '\n') + 1, '\n');
+      current = std::string(
+          std::count(current.begin(), current.end(), '\n') + 1, '\n');
       continue;
     }
     current += line.str();
@@ -133,9 +134,10 @@ int main(int argc, char **argv) {
   autopipe::registerAllPasses();
   PassPipelineCLParser pipeline("", "Passes to run", "p");
   cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
-  cl::ParseCommandLineOptions(argc, argv,
-                              "triton-autopipe optimizer driver (Triton " AUTOPIPE_TRITON_VERSION
-                              ", LLVM headers " AUTOPIPE_LLVM_VERSION ")\n");
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "triton-autopipe optimizer driver (Triton " AUTOPIPE_TRITON_VERSION
+      ", LLVM headers " AUTOPIPE_LLVM_VERSION ")\n");
 
   if (showVersion) {
     llvm::outs() << "triton-autopipe " << AUTOPIPE_VERSION << "\n"
@@ -159,7 +161,8 @@ int main(int argc, char **argv) {
   }
 
   std::string error;
-  std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputFilename, &error);
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(inputFilename, &error);
   if (!input) {
     llvm::errs() << "autopipe-opt: " << error << "\n";
     return 1;
