@@ -145,18 +145,7 @@ def test_enum_values_on_the_pipeline_text():
             "attention-b, auto)") in info.value.diagnostics
 
 
-SCHEDULED_TT_ONLY = """
-tt.func @f(%lb: i32, %ub: i32, %p: !tt.ptr<f32>) -> f32 {
-  %c1 = arith.constant 1 : i32
-  %z = arith.constant 0.0 : f32
-  %r = scf.for %i = %lb to %ub step %c1 iter_args(%acc = %z) -> (f32) : i32 {
-    %v = tt.load %p {loop.stage = 0 : i32, loop.cluster = 1 : i32} : !tt.ptr<f32>
-    %s = arith.addf %acc, %v {loop.stage = 1 : i32, loop.cluster = 0 : i32} : f32
-    scf.yield %s : f32
-  } {tt.scheduled_max_stage = 1 : i32}
-  tt.return %r : f32
-}
-"""
+from test_c_module import SCHEDULED as SCHEDULED_TT_ONLY  # noqa: E402  (tt/arith/scf only)
 
 
 def test_passes_load_the_dialects_they_create_ops_in():
