@@ -92,7 +92,6 @@ private:
   BudgetOutcome fitBudget(SmallVectorImpl<Candidate> &cands);
   int64_t sharedBase(ArrayRef<Candidate> cands) const;
   int64_t stagingBytes(ArrayRef<Candidate> cands) const;
-  void dropSchedule();
   void lower(SmallVectorImpl<Candidate> &cands, SmallVectorImpl<Group> &groups);
 
   AnalysisContext analysisContext() {
@@ -112,15 +111,10 @@ private:
 std::optional<std::string> LoopBuffers::checkLoop() {
   if (!hasSchedule(loop))
     return "not scheduled (no loop.stage/loop.cluster); left as is";
-  SmallVector<ScheduleProblem> problems;
-  LoopSchedule schedule = readSchedule(loop, problems);
+  SmallVector<ScheduleProblem> problems = checkExpandable(loop);
   if (!problems.empty())
-    return "malformed schedule ('" +
-           problems.front().op->getName().getStringRef().str() + "' " +
-           problems.front().message + "); left as is";
-  if (schedule.numUnscheduled)
-    return "partial schedule (" + std::to_string(schedule.numUnscheduled) +
-           " unscheduled op(s)); left as is";
+    return "schedule not usable (" + describeProblem(problems.front()) +
+           "); left as is";
   bool lowered =
       body->walk([](Operation *op) {
             return isa<ttg::AsyncCopyGlobalToLocalOp,
@@ -244,14 +238,6 @@ int64_t LoopBuffers::stagingBytes(ArrayRef<Candidate> cands) const {
 }
 
 /// The loop's schedule removed: nothing pipelines it.
-void LoopBuffers::dropSchedule() {
-  for (Operation &op : body->without_terminator()) {
-    op.removeAttr(kStageAttr);
-    op.removeAttr(kClusterAttr);
-  }
-  loop->removeAttr(kMaxStageAttr);
-}
-
 /// Keeps the buffers within the target's shared memory: slots the kernel
 /// config added beyond what the schedule needs go first; if the schedule's
 /// minimum does not fit either, nothing is lowered and the loop's schedule
@@ -289,7 +275,7 @@ BudgetOutcome LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands) {
                 " bytes)",
             false};
   }
-  dropSchedule();
+  autopipe::dropSchedule(loop);
   return {msg + " even with the schedule's minimum slots (" +
               std::to_string(after) +
               " bytes): not pipelined (schedule removed, loads left "

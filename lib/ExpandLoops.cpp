@@ -94,6 +94,16 @@ struct ExpandLoopsPass
       return signalPassFailure();
     }
 
+    expand::LoopReporter reporter(remarks);
+    // 0. Triton's expander asserts (or worse) on a schedule it cannot take:
+    // such loops lose their schedule and stay as they are.
+    dropUnexpandableSchedules(
+        module, [&](scf::ForOp loop, const ScheduleProblem &problem) {
+          reporter.say(loop.getLoc(),
+                       "left as is: its schedule cannot be expanded (" +
+                           describeProblem(problem) + ")");
+        });
+
     // 1. Load lowering for what is still synchronous (CUDA: Triton's cp.async
     // / TMA lowering; on HIP a load autopipe-allocate-buffers left alone
     // stays a load whose value the expansion carries in registers).
@@ -101,7 +111,6 @@ struct ExpandLoopsPass
     if (target && target.getValue().starts_with("cuda:"))
       ttg::lowerLoops(module);
 
-    expand::LoopReporter reporter(remarks);
     if (failed(expandModule(module, numStages, speculateMMA, asyncDots,
                             target && target.getValue() == "cuda:90",
                             reporter)))

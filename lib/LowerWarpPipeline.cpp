@@ -133,8 +133,10 @@ struct WarpGroups {
 WarpGroups warpGroups(scf::ForOp loop, int warpsPerGroup) {
   ModuleOp module = loop->getParentOfType<ModuleOp>();
   auto intAttr = [&](StringRef name, int dflt) {
-    if (auto a = module->getAttrOfType<IntegerAttr>(name))
-      return static_cast<int>(a.getInt());
+    auto a = module->getAttrOfType<IntegerAttr>(name);
+    if (a && a.getType().isSignlessInteger() && a.getValue().isStrictlyPositive() &&
+        a.getValue().getActiveBits() < 16)
+      return static_cast<int>(a.getValue().getZExtValue());
     return dflt;
   };
   int threadsPerWarp = intAttr("ttg.threads-per-warp", 64);

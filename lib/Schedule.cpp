@@ -35,6 +35,11 @@ bool mlir::autopipe::hasSchedule(scf::ForOp loop) {
   return false;
 }
 
+/// The largest value `name` may hold (see kMaxScheduledStage).
+static int64_t attrLimit(StringRef name) {
+  return name == kClusterAttr ? kMaxClusterId : kMaxScheduledStage;
+}
+
 static std::optional<int>
 readIntAttr(Operation *op, StringRef name,
             SmallVectorImpl<ScheduleProblem> &problems) {
@@ -42,17 +47,21 @@ readIntAttr(Operation *op, StringRef name,
   if (!attr)
     return std::nullopt;
   auto intAttr = dyn_cast<IntegerAttr>(attr);
-  if (!intAttr || !intAttr.getType().isInteger()) {
+  // Triton reads these with getInt(), which needs a signless integer.
+  if (!intAttr || !intAttr.getType().isSignlessInteger() ||
+      intAttr.getType().getIntOrFloatBitWidth() > 64) {
     std::string s;
     llvm::raw_string_ostream os(s);
-    os << "'" << name << "' must be an integer attribute, got " << attr;
+    os << "'" << name << "' must be a signless integer attribute (i32), got "
+       << attr;
     problems.push_back({op, os.str()});
     return std::nullopt;
   }
-  int64_t v = intAttr.getInt();
-  if (v < 0 || v > (1 << 20)) {
-    problems.push_back(
-        {op, ("'" + name + "' out of range: " + Twine(v)).str()});
+  int64_t v = intAttr.getValue().getSExtValue();
+  if (v < 0 || v > attrLimit(name)) {
+    problems.push_back({op, ("'" + name + "' out of range: " + Twine(v) +
+                             " (expected 0.." + Twine(attrLimit(name)) + ")")
+                                .str()});
     return std::nullopt;
   }
   return static_cast<int>(v);
@@ -97,6 +106,61 @@ mlir::autopipe::readSchedule(scf::ForOp loop,
     s.maxStage = std::max(s.maxStage, *s.declaredMaxStage);
   }
   return s;
+}
+
+SmallVector<ScheduleProblem> mlir::autopipe::checkExpandable(scf::ForOp loop) {
+  SmallVector<ScheduleProblem> problems;
+  LoopSchedule schedule = readSchedule(loop, problems);
+  if (!problems.empty())
+    return problems;
+  if (!schedule.declaredMaxStage)
+    problems.push_back({loop, ("has loop.stage/loop.cluster but no '" +
+                               Twine(kMaxStageAttr) + "'")
+                                  .str()});
+  if (schedule.numUnscheduled) {
+    const ScheduledOp *first = llvm::find_if(
+        schedule.ops, [](const ScheduledOp &s) { return !s.isScheduled(); });
+    problems.push_back(
+        {first->op, ("has no loop.stage/loop.cluster: a partial schedule (" +
+                     Twine(schedule.numUnscheduled) + " unscheduled op(s))")
+                        .str()});
+  }
+  if (problems.empty())
+    verifySchedule(schedule, problems);
+  return problems;
+}
+
+void mlir::autopipe::dropSchedule(scf::ForOp loop) {
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    op.removeAttr(kStageAttr);
+    op.removeAttr(kClusterAttr);
+  }
+  loop->removeAttr(kMaxStageAttr);
+}
+
+unsigned mlir::autopipe::dropUnexpandableSchedules(
+    Operation *root,
+    llvm::function_ref<void(scf::ForOp, const ScheduleProblem &)> reject) {
+  SmallVector<scf::ForOp> loops;
+  root->walk([&](scf::ForOp loop) {
+    if (hasSchedule(loop))
+      loops.push_back(loop);
+  });
+  unsigned dropped = 0;
+  for (scf::ForOp loop : loops) {
+    SmallVector<ScheduleProblem> problems = checkExpandable(loop);
+    if (problems.empty())
+      continue;
+    reject(loop, problems.front());
+    dropSchedule(loop);
+    ++dropped;
+  }
+  return dropped;
+}
+
+std::string mlir::autopipe::describeProblem(const ScheduleProblem &problem) {
+  return "'" + problem.op->getName().getStringRef().str() + "' " +
+         problem.message;
 }
 
 /// The op of the loop body that holds `op` (itself if it is one).

@@ -119,11 +119,7 @@ LoopOutcome commitSchedule(tt::CoarseSchedule &s, scf::ForOp loop, Kind kind,
   LoopSchedule check = readSchedule(loop, problems);
   verifySchedule(check, problems);
   if (!problems.empty()) {
-    for (Operation &op : loop.getBody()->without_terminator()) {
-      op.removeAttr(kStageAttr);
-      op.removeAttr(kClusterAttr);
-    }
-    loop->removeAttr(kMaxStageAttr);
+    dropSchedule(loop);
     loop->removeAttr(kKindAttr);
     return leftAsIs((scheduleKindName(kind) +
                      " schedule would break a dependency ('" +
@@ -211,6 +207,12 @@ struct ScheduleLoopsPass
       module.emitError() << "autopipe-schedule-loops: num-stages must be >= 1, "
                             "got "
                          << static_cast<int>(numStages);
+      return signalPassFailure();
+    }
+    if (stagedBytes < 0) {
+      module.emitError() << "autopipe-schedule-loops: staged-bytes must be "
+                            ">= 0, got "
+                         << static_cast<int>(stagedBytes);
       return signalPassFailure();
     }
     TargetInfo info = TargetInfo::fromModule(module);

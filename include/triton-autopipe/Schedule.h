@@ -31,6 +31,13 @@ inline constexpr const char *kStageAttr = attr::kLoopStage.data();
 inline constexpr const char *kClusterAttr = attr::kLoopCluster.data();
 inline constexpr const char *kMaxStageAttr = attr::kScheduledMaxStage.data();
 
+/// The largest stage (and `tt.scheduled_max_stage`) and cluster id a schedule
+/// may use. Triton's expander makes one prologue copy per stage and one list
+/// entry per cluster id between the smallest and the largest, so unbounded
+/// values would be unbounded work; real schedules stay far below both.
+inline constexpr int kMaxScheduledStage = 31;
+inline constexpr int kMaxClusterId = 4095;
+
 /// One op of the loop body with its place in the schedule. Ops without
 /// either attribute are unscheduled (stage = cluster = -1): a partial schedule
 /// (Triton's AMD scheduler places only loads and dots) leaves them for the
@@ -84,6 +91,27 @@ LoopSchedule readSchedule(scf::ForOp loop,
 /// producers of the unscheduled ops that feed it.
 void verifySchedule(const LoopSchedule &schedule,
                     SmallVectorImpl<ScheduleProblem> &problems);
+
+/// Why Triton's loop expander (CoarseSchedule::deSerialize, lowerLoops,
+/// pipelineForLoop) cannot take `loop`'s schedule without asserting or
+/// miscompiling: malformed or out-of-range attributes (readSchedule), no
+/// `tt.scheduled_max_stage`, ops of the body without a place (a partial
+/// schedule), or a broken dependency (verifySchedule). Empty when it can.
+SmallVector<ScheduleProblem> checkExpandable(scf::ForOp loop);
+
+/// Removes `loop`'s schedule (`tt.scheduled_max_stage` and the body's
+/// `loop.stage`/`loop.cluster`): no pass pipelines the loop afterwards.
+void dropSchedule(scf::ForOp loop);
+
+/// Drops the schedule of every scheduled loop under `root` that
+/// checkExpandable rejects, after calling `reject` with its first problem;
+/// returns how many. Run before handing a module to Triton's pipeliner.
+unsigned dropUnexpandableSchedules(
+    Operation *root,
+    llvm::function_ref<void(scf::ForOp, const ScheduleProblem &)> reject);
+
+/// "'op.name' message", for remarks.
+std::string describeProblem(const ScheduleProblem &problem);
 
 /// "file:line:col" of an op's location (or "<unknown>"); for an op of an
 /// inlined function "file:line:col (inlined at file:line:col)".

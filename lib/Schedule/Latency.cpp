@@ -136,7 +136,9 @@ void limitStagedLoads(scf::ForOp loop, const LatencyModel &latency,
       staged.push_back(load);
       bytes += byteSize(load->getResult(0).getType());
     }
-  int64_t threads = 32 * static_cast<int64_t>(tt::gpu::lookupNumWarps(loop));
+  // Without ttg.num-warps (hand-written IR), one warp: the largest estimate.
+  int64_t threads =
+      32 * static_cast<int64_t>(tt::gpu::maybeLookupNumWarps(loop).value_or(1));
   if (staged.empty() || bytes / threads <= stagedBytes)
     return;
   for (Operation *load : staged) {

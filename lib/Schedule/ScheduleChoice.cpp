@@ -53,7 +53,9 @@ int64_t attentionRegisters(Operation *mma0, Operation *mma1) {
                                        mma1->getOperand(0)})
     if (isa<RankedTensorType>(v.getType()))
       bytes += byteSize(v.getType());
-  int64_t threads = 32 * static_cast<int64_t>(tt::gpu::lookupNumWarps(mma0));
+  // Without ttg.num-warps (hand-written IR), one warp: the largest estimate.
+  int64_t threads =
+      32 * static_cast<int64_t>(tt::gpu::maybeLookupNumWarps(mma0).value_or(1));
   return bytes / 4 / threads;
 }
 

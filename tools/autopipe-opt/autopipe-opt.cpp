@@ -23,6 +23,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/PrettyStackTrace.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -127,6 +129,13 @@ SmallVector<std::string> splitChunks(StringRef text) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // A crash we could not prevent (an assertion or a signal, ours or
+  // Triton's) ends with the command line, a stack trace and a non-zero exit.
+  llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
+  llvm::PrettyStackTraceProgram stackTraceProgram(argc, argv);
+  llvm::setBugReportMsg(
+      "autopipe-opt crashed. Please report it to triton-autopipe with the "
+      "input file and the command line above.\n");
   for (int i = 1; i < argc; ++i)
     commandLine += std::string(argv[i]) + " ";
   registerAsmPrinterCLOptions();

@@ -107,7 +107,7 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 tt.func @partial(%lb: i32, %ub: i32, %p: tensor<512x!tt.ptr<f32>, #blocked>) -> tensor<512xf32, #blocked> {
   %c1 = arith.constant 1 : i32
   %z = arith.constant dense<0.0> : tensor<512xf32, #blocked>
-  // expected-remark @below {{partial schedule (1 unscheduled op(s)); left as is}}
+  // expected-remark @below {{schedule not usable ('arith.addf' has no loop.stage/loop.cluster: a partial schedule (1 unscheduled op(s))); left as is}}
   %r = scf.for %i = %lb to %ub step %c1 iter_args(%acc = %z) -> (tensor<512xf32, #blocked>) : i32 {
     %v = tt.load %p {loop.cluster = 1 : i32, loop.stage = 0 : i32} : tensor<512x!tt.ptr<f32>, #blocked>
     %s = arith.addf %acc, %v : tensor<512xf32, #blocked>

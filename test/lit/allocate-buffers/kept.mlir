@@ -23,7 +23,7 @@
 // RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-allocate-buffers)' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=HIP
-// HIP: remark: autopipe-allocate-buffers: loop at {{.*}}: partial schedule ({{[0-9]+}} unscheduled op(s)); left as is
+// HIP: remark: autopipe-allocate-buffers: loop at {{.*}}: schedule not usable ('{{.*}}' has no loop.stage/loop.cluster: a partial schedule ({{[0-9]+}} unscheduled op(s))); left as is
 // RUN: %autopipe-opt %inputs/gemm-gfx942-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false complete=true},autopipe-allocate-buffers{copy=async})' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=HIPASYNC

@@ -95,7 +95,7 @@ tt.func @malformed(%lb: i32, %ub: i32, %p: !tt.ptr<f32>) -> f32 {
   %c1 = arith.constant 1 : i32
   %z = arith.constant 0.0 : f32
   %r = scf.for %i = %lb to %ub step %c1 iter_args(%acc = %z) -> (f32) : i32 {
-    // expected-error @below {{'loop.stage' must be an integer attribute, got "zero"}}
+    // expected-error @below {{'loop.stage' must be a signless integer attribute (i32), got "zero"}}
     %v = tt.load %p {loop.stage = "zero", loop.cluster = 0 : i32} : !tt.ptr<f32>
     // expected-error @below {{has 'loop.stage' but no 'loop.cluster'}}
     %w = arith.negf %v {loop.stage = 0 : i32} : f32
