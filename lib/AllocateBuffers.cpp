@@ -463,10 +463,11 @@ struct AllocateBuffersPass
 
   /// The options, checked; an error on the module if one is out of range.
   FailureOr<CopyMode> checkOptions(ModuleOp module) {
-    if (stages < 0)
-      return module.emitError() << "autopipe-allocate-buffers: "
-                                   "global-to-shared-stages must be >= 0, got "
-                                << static_cast<int>(stages);
+    if (stages < 0 || stages > kMaxScheduledStage + 1)
+      return module.emitError()
+             << "autopipe-allocate-buffers: global-to-shared-stages must be "
+                "in 0.."
+             << kMaxScheduledStage + 1 << ", got " << static_cast<int>(stages);
     if (sharedLimit < -1)
       return module.emitError() << "autopipe-allocate-buffers: shared-limit "
                                    "must be >= -1, got "

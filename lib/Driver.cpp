@@ -17,6 +17,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -101,11 +102,20 @@ std::string autopipe_driver::explainOptionValues(const std::string &pipeline) {
   return out;
 }
 
-autopipe_driver::RunResult
-autopipe_driver::runPipeline(const std::string &ir, const std::string &pipeline,
-                             const std::string &sourceName) {
-  autopipe::registerAllPasses();
-  RunResult result;
+namespace {
+/// "builtin.module(a,b)" -> "a,b": the pass manager is anchored on the module
+/// already, and nesting a second builtin.module would run nothing.
+std::string stripModuleAnchor(const std::string &pipeline) {
+  StringRef text = StringRef(pipeline).trim();
+  if (text.consume_front("builtin.module(") && text.consume_back(")"))
+    return text.trim().str();
+  return pipeline;
+}
+
+/// Parses and runs; the result's diagnostics collect everything.
+void parseAndRun(const std::string &ir, const std::string &pipeline,
+                 const std::string &sourceName,
+                 autopipe_driver::RunResult &result) {
   DialectRegistry registry;
   autopipe::registerTritonDialects(registry);
   MLIRContext context(registry, MLIRContext::Threading::DISABLED);
@@ -120,26 +130,65 @@ autopipe_driver::runPipeline(const std::string &ir, const std::string &pipeline,
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)
-    return result;
+    return;
 
   PassManager pm(&context, ModuleOp::getOperationName());
   std::string pipelineError;
   llvm::raw_string_ostream pipelineErrOs(pipelineError);
-  if (failed(parsePassPipeline(pipeline, pm, pipelineErrOs))) {
+  if (failed(parsePassPipeline(stripModuleAnchor(pipeline), pm,
+                               pipelineErrOs))) {
     diagOs << "error: invalid pass pipeline '" << pipeline
            << "': " << pipelineError << "\n";
-    std::string hints = explainOptionValues(pipeline);
+    std::string hints = autopipe_driver::explainOptionValues(pipeline);
     for (StringRef line : llvm::split(hints, '\n'))
       if (!line.empty())
         diagOs << "error: " << line << "\n";
-    return result;
+    return;
   }
   if (failed(pm.run(*module)))
-    return result;
+    return;
 
   llvm::raw_string_ostream outOs(result.output);
   module->print(outOs);
   result.ok = true;
+}
+
+/// Crash recovery is process-wide (signal handlers): on while any run is.
+std::mutex recoveryMutex;
+int recoveryUsers = 0;
+void enableCrashRecovery() {
+  std::lock_guard<std::mutex> lock(recoveryMutex);
+  if (recoveryUsers++ == 0)
+    llvm::CrashRecoveryContext::Enable();
+}
+void disableCrashRecovery() {
+  std::lock_guard<std::mutex> lock(recoveryMutex);
+  if (--recoveryUsers == 0)
+    llvm::CrashRecoveryContext::Disable();
+}
+} // namespace
+
+autopipe_driver::RunResult
+autopipe_driver::runPipeline(const std::string &ir, const std::string &pipeline,
+                             const std::string &sourceName) {
+  autopipe::registerAllPasses();
+  RunResult result;
+  // An assertion or a signal inside the parser or a pass (Triton's own, on IR
+  // they do not expect) becomes a diagnostic instead of ending the process.
+  // What the crashed run allocated is leaked: it may be inconsistent.
+  enableCrashRecovery();
+  llvm::CrashRecoveryContext crc;
+  bool finished =
+      crc.RunSafely([&] { parseAndRun(ir, pipeline, sourceName, result); });
+  disableCrashRecovery();
+  if (!finished) {
+    result.ok = false;
+    result.output.clear();
+    result.diagnostics += "error: the pipeline '" + pipeline +
+                          "' crashed (an assertion or a signal, message "
+                          "above on stderr); run the same input through "
+                          "autopipe-opt for a stack trace\n";
+  }
   return result;
 }
 

@@ -176,8 +176,9 @@ std::optional<SmallVector<int>> stagePriorities(const PipelineLoop &pl) {
     return std::nullopt;
   SmallVector<int> prio;
   for (scf::ExecuteRegionOp stage : pl.stages) {
-    auto p = stage->getAttrOfType<IntegerAttr>(kPriorityAttr);
-    prio.push_back(p ? p.getInt() : 0);
+    // s_setprio takes 0..3.
+    std::optional<int64_t> p = attr::intValue(stage->getAttr(kPriorityAttr));
+    prio.push_back(p ? static_cast<int>(std::clamp<int64_t>(*p, 0, 3)) : 0);
   }
   return prio;
 }

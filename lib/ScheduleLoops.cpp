@@ -145,7 +145,8 @@ LoopOutcome scheduleLoop(scf::ForOp loop, Kind requested,
   LoopAnalysis a = analyzeLoop(loop, latency, config);
   if (a.loads.empty())
     return leftAsIs("no pipelinable load (no load feeding an MMA operand that "
-                    "can become an async copy" +
+                    "can become an async copy, nor, in a loop without MMA "
+                    "with tt.num_stages, any such load" +
                     (a.note.empty() ? std::string() : "; " + a.note) +
                     "); left as is");
   Decision decision = chooseSchedule(requested, a, loop, config.isHip);

@@ -70,8 +70,8 @@ void fillHIP(TargetInfo &info, llvm::StringRef arch) {
 }
 
 int intAttr(ModuleOp module, llvm::StringRef name) {
-  auto a = module->getAttrOfType<IntegerAttr>(name);
-  return a ? static_cast<int>(a.getInt()) : 0;
+  std::optional<int64_t> v = attr::intValue(module->getAttr(name));
+  return v && *v > 0 && *v < (1 << 16) ? static_cast<int>(*v) : 0;
 }
 
 } // namespace

@@ -249,8 +249,9 @@ LogicalResult LoopPartitioner::reorderAndMark() {
 
 void mlir::autopipe::warp_pipeline::partitionGemmLoops(
     ModuleOp module, int requiredWarps, SmallVectorImpl<scf::ForOp> &loops) {
-  auto warps = module->getAttrOfType<IntegerAttr>("ttg.num-warps");
-  if (!warps || warps.getInt() != requiredWarps)
+  std::optional<int64_t> warps =
+      attr::intValue(module->getAttr(attr::kNumWarps));
+  if (!warps || *warps != requiredWarps)
     return;
   SmallVector<scf::ForOp> candidates = candidateLoops(module, loops);
   ModuleAllocation moduleAlloc(module);

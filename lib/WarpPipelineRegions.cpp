@@ -173,8 +173,8 @@ void emitStagesRemark(scf::ForOp loop, ArrayRef<Stage> stages) {
     << " stages:";
   for (const Stage &s : stages) {
     d << " '" << s.label << "'";
-    if (s.priority)
-      d << " (priority " << s.priority.getInt() << ")";
+    if (std::optional<int64_t> p = attr::intValue(s.priority))
+      d << " (priority " << *p << ")";
   }
 }
 

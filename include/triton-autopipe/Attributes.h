@@ -11,9 +11,24 @@
 #ifndef TRITON_AUTOPIPE_ATTRIBUTES_H
 #define TRITON_AUTOPIPE_ATTRIBUTES_H
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
+
 namespace mlir::autopipe::attr {
+
+/// The value of an integer attribute read from the IR (`getInt()`, which
+/// asserts unless the type is signless or index), or nullopt when `a` is
+/// missing, not an integer, or of another signedness: input never asserts.
+inline std::optional<int64_t> intValue(Attribute a) {
+  auto i = llvm::dyn_cast_or_null<IntegerAttr>(a);
+  if (!i || !(i.getType().isSignlessInteger() || i.getType().isIndex()) ||
+      i.getValue().getBitWidth() > 64)
+    return std::nullopt;
+  return i.getValue().getSExtValue();
+}
 
 //===-- The schedule (Triton 3.9's form) ----------------------------------===//
 

@@ -15,6 +15,9 @@
 
 #include "triton-autopipe/Schedule.h"
 
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -30,21 +33,39 @@ namespace ttng = mlir::triton::nvidia_gpu;
 
 namespace {
 
-/// Would Triton's asyncLaunchDots keep every wgmma of `loop` in flight? (its
-/// rule: the result reaches only the loop's yield, and the carried value only
-/// later wgmmas' accumulators.) Returns the first dot it would serialize.
-ttng::WarpGroupDotOp firstSerializedByTriton(scf::ForOp loop) {
-  for (auto dot : loop.getBody()->getOps<ttng::WarpGroupDotOp>()) {
-    Value r = dot.getResult();
-    if (!r.hasOneUse() || !isa<scf::YieldOp>(*r.getUsers().begin()))
-      return dot;
-    unsigned idx = r.getUses().begin()->getOperandNumber();
-    for (OpOperand &use : loop.getRegionIterArg(idx).getUses())
-      if (!isa<ttng::WarpGroupDotOp>(use.getOwner()) ||
-          use.getOperandNumber() != 2)
-        return dot;
+/// Would Triton's asyncLaunchDots keep every wgmma of `loop` in flight? Asked
+/// of Triton itself: its asyncLaunchDots runs on the loop's twin in a copy of
+/// the module, and a `pendings = 0` wait at the top level of the twin's body
+/// is a wgmma it serializes. Returns the location of the first such dot.
+std::optional<Location> firstSerializedByTriton(scf::ForOp loop) {
+  ModuleOp module = loop->getParentOfType<ModuleOp>();
+  if (!module)
+    return loop.getLoc();
+  unsigned index = 0, position = 0;
+  module.walk([&](scf::ForOp l) {
+    if (l == loop)
+      position = index;
+    ++index;
+  });
+  OwningOpRef<ModuleOp> copy(cast<ModuleOp>(module->clone()));
+  scf::ForOp twin;
+  index = 0;
+  copy->walk([&](scf::ForOp l) {
+    if (index++ == position)
+      twin = l;
+  });
+  if (!twin)
+    return loop.getLoc();
+  tt::asyncLaunchDots(twin);
+  Operation *lastDot = nullptr;
+  for (Operation &op : twin.getBody()->without_terminator()) {
+    if (isa<ttng::WarpGroupDotOp>(op))
+      lastDot = &op;
+    auto wait = dyn_cast<ttng::WarpGroupDotWaitOp>(op);
+    if (wait && wait.getPendings() == 0 && lastDot)
+      return lastDot->getLoc();
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 /// The mode `auto` resolves to for `loop`, with the reason for the remark.
@@ -54,11 +75,10 @@ struct AutoChoice {
 };
 
 AutoChoice resolveAuto(scf::ForOp loop) {
-  ttng::WarpGroupDotOp serialized = firstSerializedByTriton(loop);
-  if (serialized)
+  if (std::optional<Location> serialized = firstSerializedByTriton(loop))
     return {AsyncDotsMode::Autopipe,
             " (Triton's would serialize the wgmma at " +
-                formatLocation(serialized.getLoc()) + ")"};
+                formatLocation(*serialized) + ")"};
   return {AsyncDotsMode::Triton, " (Triton's keeps every wgmma in flight)"};
 }
 

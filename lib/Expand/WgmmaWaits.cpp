@@ -147,7 +147,8 @@ public:
       return why;
     pickTensorIterArg();
     if (!tensorIterArg)
-      return "the loop carries no tensor to order its waits on";
+      return "the loop carries no tensor a wait can thread to order its "
+             "waits on";
     return "";
   }
 
@@ -215,14 +216,34 @@ private:
     return "";
   }
 
+  /// Whether a wait can thread a tensor of `type` as its only operand.
+  /// Triton lowers such a wait to inline asm with one output per register the
+  /// tensor holds in a thread, returning the tensor's LLVM struct: LLVM
+  /// rejects a one-output asm that returns a struct ("inline asm with one
+  /// output cannot return struct"), and the lowering has output constraints
+  /// only for 16-, 32- and 64-bit registers.
+  static bool threadableAlone(RankedTensorType type) {
+    if (!type.getEncoding())
+      return false;
+    Type elt = type.getElementType();
+    unsigned bits = 64; // tt.ptr
+    if (elt.isIntOrFloat())
+      bits = elt.getIntOrFloatBitWidth();
+    else if (!isa<tt::PointerType>(elt))
+      return false;
+    return (bits == 16 || bits == 32 || bits == 64) &&
+           ttg::getTotalElemsPerThread(type) > 1;
+  }
+
   /// Prefers the smallest tensor iter arg that no wgmma writes or
-  /// accumulates into (threading it through a wait is then a no-op).
+  /// accumulates into (threading it through a wait is then a no-op), among
+  /// those a wait can thread alone.
   void pickTensorIterArg() {
     int64_t best = std::numeric_limits<int64_t>::max();
     bool bestIsPlain = false;
     for (BlockArgument arg : loop.getRegionIterArgs()) {
       auto type = dyn_cast<RankedTensorType>(arg.getType());
-      if (!type)
+      if (!type || !threadableAlone(type))
         continue;
       Value yielded =
           loop.getBody()->getTerminator()->getOperand(arg.getArgNumber() - 1);

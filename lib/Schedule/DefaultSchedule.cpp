@@ -55,7 +55,8 @@ void sched::buildDefaultSchedule(tt::CoarseSchedule &s, const LoopAnalysis &a,
     if (staged && !stagedCluster)
       stagedCluster = s.clusters.newAtFront();
     s.insert(load, 0, staged ? *stagedCluster : loadCluster);
-    s.insertIfAbsent(use.first, S - 1, mmaCluster);
+    if (use.first) // no MMA: the consumers go to S - 1 with the rest
+      s.insertIfAbsent(use.first, S - 1, mmaCluster);
   }
 }
 
@@ -113,10 +114,15 @@ void sched::scheduleRemaining(tt::CoarseSchedule &s, Block *body, int stage,
 std::optional<std::string> sched::applyPins(tt::CoarseSchedule &s, Block *body,
                                             int numStages) {
   for (Operation &op : body->without_terminator()) {
-    auto pin = op.getAttrOfType<IntegerAttr>(kPinAttr);
+    Attribute pin = op.getAttr(kPinAttr);
     if (!pin)
       continue;
-    int64_t stage = pin.getInt();
+    std::optional<int64_t> value = attr::intValue(pin);
+    if (!value)
+      return ("'" + op.getName().getStringRef() +
+              "' has a stage pin that is not a signless integer")
+          .str();
+    int64_t stage = *value;
     if (stage < 0 || stage >= numStages)
       return ("'" + op.getName().getStringRef() + "' pins stage " +
               Twine(stage) + " but the loop has " + Twine(numStages) +

@@ -6,6 +6,9 @@
 // (Triton's canBeConvertedToAsyncLoad) or a tensor-descriptor load that can
 // become a TMA copy; on HIP every load feeding an MMA (the AMD lowering picks
 // direct-to-LDS or registers). Each gets num_stages - 1 stages of latency.
+// A CUDA loop without MMA whose num_stages the user set (`tt.num_stages`) gets
+// its tt.loads that can be async copies instead, as Triton's assign-latencies
+// does for such loops.
 // The analysis also recognizes attention (MMA -> softmax -> MMA with K and V
 // loaded in the loop), which the attention schedules need.
 //
@@ -70,6 +73,16 @@ bool LatencyModel::registerStaged(Operation *op) const {
 
 namespace {
 
+/// A load whose address depends on another load of this iteration
+/// (indirection) is not ours to pipeline yet.
+bool isIndirect(Block *body, Operation *load) {
+  for (Value operand : load->getOperands())
+    for (Operation *addrDep : sameIterationSlice(body, operand))
+      if (isLoad(addrDep))
+        return true;
+  return false;
+}
+
 /// The pipelinable loads feeding each MMA's A and B operands.
 void findLoads(Block *body, const LatencyModel &latency, LoopAnalysis &a) {
   for (Operation &op : body->without_terminator())
@@ -81,17 +94,25 @@ void findLoads(Block *body, const LatencyModel &latency, LoopAnalysis &a) {
         if (!isLoad(dep) || a.loads.contains(dep) ||
             !latency.canPipelineLoad(dep))
           continue;
-        // A load whose address depends on another load of this iteration
-        // (indirection) is not ours to pipeline yet.
-        bool indirect = false;
-        for (Value operand : dep->getOperands())
-          for (Operation *addrDep : sameIterationSlice(body, operand))
-            indirect |= isLoad(addrDep);
-        if (!indirect)
+        if (!isIndirect(body, dep))
           a.loads.insert({dep, {mma, idx}});
       }
     }
   }
+}
+
+/// A CUDA loop without MMA, with `tt.num_stages` (Triton's
+/// assign-latencies pipelines such loops only when the user asked): every
+/// tt.load that can be an async copy, its consumers in the last stage.
+void findLoadsWithoutMMA(scf::ForOp loop, const LatencyModel &latency,
+                         LoopAnalysis &a) {
+  Block *body = loop.getBody();
+  if (!a.mmas.empty() || !loop->hasAttr(tt::kNumStagesAttrName))
+    return;
+  for (Operation &op : body->without_terminator())
+    if (isa<tt::LoadOp>(op) && latency.canPipelineLoad(&op) &&
+        !latency.registerStaged(&op) && !isIndirect(body, &op))
+      a.loads.insert({&op, {nullptr, 0u}});
 }
 
 /// Attention: MMA1's A operand is computed from MMA0's result in the same
@@ -159,6 +180,8 @@ LoopAnalysis sched::analyzeLoop(scf::ForOp loop, const LatencyModel &latency,
                                 const SchedulerConfig &config) {
   LoopAnalysis a;
   findLoads(loop.getBody(), latency, a);
+  if (!config.isHip)
+    findLoadsWithoutMMA(loop, latency, a);
   findAttention(loop.getBody(), a);
   if (config.stagedLoads)
     limitStagedLoads(loop, latency, config.stagedBytes, a);

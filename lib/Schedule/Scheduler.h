@@ -95,7 +95,8 @@ private:
 
 /// What the latency model found in one loop.
 struct LoopAnalysis {
-  /// Pipelinable loads with the MMA operand they feed (0: A, 1: B).
+  /// Pipelinable loads with the MMA operand they feed (0: A, 1: B); in a
+  /// loop without MMA (CUDA, `tt.num_stages` set) {nullptr, 0}.
   llvm::MapVector<Operation *, std::pair<Operation *, unsigned>> loads;
   SmallVector<Operation *> mmas;
   /// For attention-like loops: the two MMAs and the K and V loads.
@@ -111,7 +112,9 @@ struct LoopAnalysis {
 };
 
 /// The long-latency loads of `loop` (loads feeding an MMA operand in the
-/// same iteration, not through another load) and the attention pattern
+/// same iteration, not through another load; on CUDA in a loop without MMA
+/// that has `tt.num_stages`, every tt.load that can be an async copy, not
+/// through another load) and the attention pattern
 /// (MMA1's A operand computed from MMA0's result, K feeding MMA0's B, V
 /// MMA1's B). With `staged-loads`, register-staged loads are dropped again
 /// when their tiles would hold more than `stagedBytes` a thread.

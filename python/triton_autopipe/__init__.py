@@ -38,24 +38,58 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 __version__ = "0.1.0"
 __all__ = ["enable", "disable", "is_enabled", "current_hook", "opt_path", "auto_pipeline", "__version__"]
 
 _PKG = Path(__file__).resolve().parent
-_hook = None  # the AutopipeHook we installed, if any
+
+#: Spellings of a boolean in ``TRITON_AUTOPIPE`` / ``TRITON_AUTOPIPE_EXPLAIN``.
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
 
 
-def _truthy(value: Optional[str]) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+def parse_bool(value: Optional[str], name: str) -> bool:
+    """A boolean environment value, strictly: ``1/true/yes/on`` or ``0/false/no/off`` (or unset);
+    anything else is a ValueError naming the variable.
+
+    >>> parse_bool("On", "TRITON_AUTOPIPE"), parse_bool(None, "TRITON_AUTOPIPE")
+    (True, False)
+    """
+    word = (value or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"triton-autopipe: {name}={value!r} is not a boolean; use one of "
+                     f"{'/'.join(TRUE_WORDS)} or {'/'.join(w for w in FALSE_WORDS if w)}")
+
+
+def settings_from_environment(**given: Any):
+    """The :class:`~triton_autopipe.pipelines.Settings` of ``given`` (None: from the environment), checked."""
+    from .pipelines import Settings
+
+    explain = given.get("explain")
+    if explain is None:
+        explain = parse_bool(os.environ.get("TRITON_AUTOPIPE_EXPLAIN"), "TRITON_AUTOPIPE_EXPLAIN")
+    fields: dict[str, Any] = {"explain": explain}
+    for name, default in (("schedule", "auto"), ("buffers", "autopipe"), ("expand", "autopipe"),
+                          ("s2r", "triton"), ("async_dots", "auto")):
+        value = given.get(name)
+        if value is None:
+            value = os.environ.get(f"TRITON_AUTOPIPE_{name.upper()}", "").strip() or default
+        fields[name] = value
+    return Settings(**fields)
 
 
 def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
            buffers: Optional[str] = None, expand: Optional[str] = None,
            s2r: Optional[str] = None, async_dots: Optional[str] = None) -> None:
-    """Install our stages hook (chained after any hook already installed) and
-    load the plugin. ``explain`` prints each loop's schedule to stderr (default:
+    """Compile with our passes from now on: called in the main thread, in every thread that has not set
+    its own; called in another thread, in that thread only (see :mod:`triton_autopipe.state`). Installs our stages hook (chained after
+    any hook already installed) and loads the plugin. Bad values raise before anything changes.
+    ``explain`` (a bool) prints each loop's schedule to stderr (default:
     ``TRITON_AUTOPIPE_EXPLAIN``); ``schedule`` is ``auto`` (default),
     ``default``, ``attention-a``, ``attention-b`` or ``triton`` (Triton's own
     scheduler; default: ``TRITON_AUTOPIPE_SCHEDULE``); ``buffers`` is
@@ -76,61 +110,39 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
 
     >>> enable(schedule="attention-a")   # attention: first dot one stage ahead
     """
-    from .pipelines import Settings
-
-    if explain is None:
-        explain = _truthy(os.environ.get("TRITON_AUTOPIPE_EXPLAIN"))
-    if schedule is None:
-        schedule = os.environ.get("TRITON_AUTOPIPE_SCHEDULE", "").strip() or "auto"
-    if buffers is None:
-        buffers = os.environ.get("TRITON_AUTOPIPE_BUFFERS", "").strip() or "autopipe"
-    if expand is None:
-        expand = os.environ.get("TRITON_AUTOPIPE_EXPAND", "").strip() or "autopipe"
-    if s2r is None:
-        s2r = os.environ.get("TRITON_AUTOPIPE_S2R", "").strip() or "triton"
-    if async_dots is None:
-        async_dots = os.environ.get("TRITON_AUTOPIPE_ASYNC_DOTS", "").strip() or "auto"
-    _install(Settings(explain=bool(explain), schedule=schedule, buffers=buffers, expand=expand, s2r=s2r,
-                      async_dots=async_dots))
+    _install(settings_from_environment(explain=explain, schedule=schedule, buffers=buffers, expand=expand,
+                                       s2r=s2r, async_dots=async_dots))
 
 
 def _install(settings) -> None:
-    """Install our hook with these :class:`~triton_autopipe.pipelines.Settings`."""
-    global _hook
-    from triton import knobs
+    """Enable with these :class:`~triton_autopipe.pipelines.Settings`."""
+    from . import state
+    from .pipelines import Settings
 
-    from . import plugin
-    from .hook import AutopipeHook
-
-    plugin.load()
-    previous = knobs.runtime.add_stages_inspection_hook
-    if _hook is not None and previous is _hook:
-        previous = _hook.previous
-    _hook = AutopipeHook(settings, previous)
-    knobs.runtime.add_stages_inspection_hook = _hook
+    if not isinstance(settings, Settings):
+        raise TypeError(f"triton-autopipe: expected Settings, got {settings!r}")
+    state.set_enabled(settings)
 
 
 def disable() -> None:
-    """Remove our hook, restoring the one that was installed before it."""
-    global _hook
-    from triton import knobs
+    """Stop compiling with our passes (in the main thread: the process's settings; in another thread: that
+    thread's); our hook goes once no thread needs it, restoring the one that was installed before it."""
+    from . import state
 
-    if _hook is None:
-        return
-    if knobs.runtime.add_stages_inspection_hook is _hook:
-        knobs.runtime.add_stages_inspection_hook = _hook.previous
-    _hook = None
+    state.set_enabled(None)
 
 
 def is_enabled() -> bool:
-    from triton import knobs
-
-    return _hook is not None and knobs.runtime.add_stages_inspection_hook is _hook
+    """Whether the calling thread compiles with our passes."""
+    return current_hook() is not None
 
 
 def current_hook():
-    """The installed :class:`~triton_autopipe.hook.AutopipeHook` (or None)."""
-    return _hook if is_enabled() else None
+    """The installed :class:`~triton_autopipe.hook.AutopipeHook` if the calling thread compiles with our
+    settings (``current_hook().settings``), else None."""
+    from . import state
+
+    return state.active_hook_for_thread()
 
 
 def opt_path() -> Path:
@@ -140,15 +152,22 @@ def opt_path() -> Path:
 
 def _enable_from_environment() -> None:
     """Enable once if ``TRITON_AUTOPIPE`` is set; never raise (this runs at
-    interpreter start-up through the .pth file)."""
-    if _hook is not None or not _truthy(os.environ.get("TRITON_AUTOPIPE")):
+    interpreter start-up through the .pth file): a bad value is reported on
+    stderr and leaves Triton's pipeline in place."""
+    import sys
+
+    if os.environ.get("TRITON_AUTOPIPE") is None:
         return
     try:
+        if not parse_bool(os.environ.get("TRITON_AUTOPIPE"), "TRITON_AUTOPIPE"):
+            return
+        from . import state
+
+        if state.current() is not None:
+            return
         enable()
     except Exception as exc:
-        import sys
-
-        print(f"triton-autopipe: TRITON_AUTOPIPE is set but enabling failed: {exc!r}", file=sys.stderr)
+        print(f"triton-autopipe: not enabled: {exc}", file=sys.stderr)
 
 
 # `import triton_autopipe` with TRITON_AUTOPIPE=1 enables, even without the .pth.

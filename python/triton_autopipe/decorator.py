@@ -19,8 +19,8 @@ Example::
 
     attn_fwd[grid](q, k, v, o, ...)   # compiled with our attention-a schedule
 
-The hook is process-wide: launches of a decorated kernel from several threads
-at once with different settings are not supported (as with ``enable()``).
+Launches from several threads at once, each with its own settings, are
+supported: the settings are the launching thread's (:mod:`triton_autopipe.state`).
 """
 from __future__ import annotations
 
@@ -38,9 +38,10 @@ _FIELDS = ("schedule", "buffers", "expand", "s2r", "async_dots", "explain", "glo
 
 @contextlib.contextmanager
 def settings_scope(**overrides: Any) -> Iterator[Any]:
-    """Our hook installed with the current settings plus ``overrides`` for the
-    duration of the ``with``; then the previous state (hook and settings, or
-    no hook) comes back. Yields the :class:`~triton_autopipe.pipelines.Settings`.
+    """The calling thread compiles with its current settings (or the environment's) plus ``overrides``
+    for the duration of the ``with``; then with what it had before. Other threads are not affected
+    (:mod:`triton_autopipe.state`). Bad values raise before anything changes. Yields the
+    :class:`~triton_autopipe.pipelines.Settings`.
 
     >>> with settings_scope(schedule="attention-b") as s:
     ...     s.schedule
@@ -48,25 +49,15 @@ def settings_scope(**overrides: Any) -> Iterator[Any]:
     """
     import triton_autopipe as ta
 
+    from . import state
 
     unknown = set(overrides) - set(_FIELDS)
     if unknown:
         raise TypeError(f"triton-autopipe: unknown setting(s) {sorted(unknown)}; expected some of {list(_FIELDS)}")
-    before = ta.current_hook()
-    if before is not None:
-        base = before.settings
-    else:
-        ta.enable()  # the environment's settings
-        base = ta.current_hook().settings
+    base = state.current() or ta.settings_from_environment()
     settings = dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
-    ta._install(settings)
-    try:
+    with state.scope(settings):
         yield settings
-    finally:
-        if before is not None:
-            ta._install(before.settings)
-        else:
-            ta.disable()
 
 
 class AutoPipelined(KernelInterface):

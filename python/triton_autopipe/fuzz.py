@@ -74,7 +74,7 @@ class Outcome:
 def classify(rc: int, output: str, timed_out: bool = False) -> Outcome:
     """What a child run of autopipe-opt came to: ``ok`` (exit 0), ``error`` (a
     clean non-zero exit with diagnostics), ``crash``, ``oom`` or ``timeout``."""
-    tail = output[-2000:]
+    tail = output if len(output) <= 4000 else output[:2000] + "\n...\n" + output[-2000:]
     if timed_out:
         return Outcome("timeout", rc, tail)
     if "out of memory" in output or "std::bad_alloc" in output:

@@ -42,16 +42,27 @@ def _make_ttgir_sm90_auto(src, metadata, make_ttgir: Callable, settings: pipelin
 
 
 class AutopipeHook:
-    """Callable installed as ``triton.knobs.runtime.add_stages_inspection_hook``."""
+    """Callable installed as ``triton.knobs.runtime.add_stages_inspection_hook`` (one per process, see
+    :mod:`triton_autopipe.state`). It reads the calling thread's settings each time Triton calls it: for the
+    cache key and for the stages alike; a thread with none gets Triton's pipeline (and the previous hook's)."""
 
-    def __init__(self, settings: pipelines.Settings, previous: Optional[Callable] = None):
-        self.settings = settings
+    def __init__(self, previous: Optional[Callable] = None):
         self.previous = previous
         #: Targets whose ttgir stage we replaced, e.g. {"cuda:90", "hip:gfx942"}.
         self.applied: set[str] = set()
 
-    def key(self) -> str:
-        key = f"triton-autopipe-{__version__}[{self.settings.key()}]"
+    @property
+    def settings(self) -> Optional[pipelines.Settings]:
+        """The settings the calling thread compiles with (None: Triton's pipeline)."""
+        from . import state
+
+        return state.current()
+
+    def key(self, settings: Optional[pipelines.Settings] = None) -> str:
+        settings = settings or self.settings
+        if settings is None:
+            return "triton-autopipe-off"
+        key = f"triton-autopipe-{__version__}[{settings.key()}]"
         if amd_warp_pipeline.auto_partition():
             key += "[amd-warp-pipeline=auto]"
         return key
@@ -64,12 +75,14 @@ class AutopipeHook:
                 key = f"{key}+{prev_key}:{prev_hash}"
             return key, hashlib.sha256(key.encode()).hexdigest()
         backend, stages, options, language, capability = args
-        self.install(backend, stages, options, language, capability)
+        settings = self.settings
+        if settings is not None:
+            self.install(backend, stages, options, language, capability, settings)
         if self.previous is not None:
             return self.previous(backend, stages, options, language, capability)
         return None
 
-    def install(self, backend, stages, options, language, capability) -> None:
+    def install(self, backend, stages, options, language, capability, settings: pipelines.Settings) -> None:
         from triton.backends.compiler import Language
 
         if backend.target.backend == "hip" and getattr(options, "arch", None) in HIP_ARCHS:
@@ -77,7 +90,6 @@ class AutopipeHook:
             amd_warp_pipeline.install(stages, options, language)
         if language != Language.TRITON or "ttgir" not in stages:
             return  # Gluon kernels: Triton's gluon_to_ttgir (our warp-pipeline pass on HIP)
-        settings = self.settings
         target = backend.target.backend
         if target == "cuda":
             if capability // 10 not in CUDA_FAMILIES:

@@ -59,6 +59,10 @@ ASYNC_DOTS = ("auto", "autopipe", "triton", "off")
 S2RS = ("triton", "autopipe", "prefetch", "off")
 
 
+#: The most circular-buffer slots a load may get (``autopipe-allocate-buffers``' limit).
+MAX_SLOTS = 32
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """What the user asked for; part of Triton's compile cache key."""
@@ -77,22 +81,19 @@ class Settings:
     shared_to_register_stages: int = 2
 
     def __post_init__(self) -> None:
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f"triton-autopipe: unknown schedule {self.schedule!r}; expected one of {SCHEDULES}")
-        if self.buffers not in BUFFERS:
-            raise ValueError(f"triton-autopipe: unknown buffers {self.buffers!r}; expected one of {BUFFERS}")
-        if self.expand not in EXPANDS:
-            raise ValueError(f"triton-autopipe: unknown expand {self.expand!r}; expected one of {EXPANDS}")
-        if self.async_dots not in ASYNC_DOTS:
-            raise ValueError(f"triton-autopipe: unknown async_dots {self.async_dots!r}; expected one of {ASYNC_DOTS}")
-        if self.s2r not in S2RS:
-            raise ValueError(f"triton-autopipe: unknown s2r {self.s2r!r}; expected one of {S2RS}")
-        if not isinstance(self.global_to_shared_stages, int) or self.global_to_shared_stages < 0:
-            raise ValueError("triton-autopipe: global_to_shared_stages must be an int >= 0 (0: from the schedule), "
-                             f"got {self.global_to_shared_stages!r}")
-        if self.shared_to_register_stages not in (1, 2):
-            raise ValueError("triton-autopipe: shared_to_register_stages must be 1 (off) or 2 (double buffering), "
-                             f"got {self.shared_to_register_stages!r}")
+        for name, allowed in (("schedule", SCHEDULES), ("buffers", BUFFERS), ("expand", EXPANDS),
+                              ("async_dots", ASYNC_DOTS), ("s2r", S2RS)):
+            value = getattr(self, name)
+            if not isinstance(value, str) or value not in allowed:
+                raise ValueError(f"triton-autopipe: unknown {name} {value!r}; expected one of {allowed}")
+        if type(self.explain) is not bool:
+            raise TypeError(f"triton-autopipe: explain must be a bool (True or False), got {self.explain!r}")
+        if type(self.global_to_shared_stages) is not int or not 0 <= self.global_to_shared_stages <= MAX_SLOTS:
+            raise ValueError(f"triton-autopipe: global_to_shared_stages must be an int in 0..{MAX_SLOTS} "
+                             f"(0: from the schedule), got {self.global_to_shared_stages!r}")
+        if type(self.shared_to_register_stages) is not int or self.shared_to_register_stages not in (1, 2):
+            raise ValueError("triton-autopipe: shared_to_register_stages must be the int 1 (off) or 2 "
+                             f"(double buffering), got {self.shared_to_register_stages!r}")
 
     def key(self) -> str:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in dataclasses.fields(self))
@@ -154,21 +155,32 @@ def double_buffer_options(settings: Settings) -> dict[str, object]:
 # handler(plan, original, pm, *Triton's arguments); ``original`` is Triton's binding.
 
 
+def _triton_form(plan: dispatch.Plan, num_stages: int) -> bool:
+    """``num_stages`` < 1 (which Triton takes as "no pipelining"): Triton's own steps for the whole
+    pipeliner, so that the kernel compiles exactly as without us."""
+    if num_stages < 1:
+        plan.state["triton_form"] = True
+    return plan.state.get("triton_form", False)
+
+
 def _cuda_assign_latencies(plan: dispatch.Plan, original: Callable, pm: Any, num_stages: int) -> None:
     settings = plan.settings
-    if settings.schedule == "triton":
+    if settings.schedule == "triton" or _triton_form(plan, num_stages):
         original(pm, num_stages)
     else:
         plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, schedule_options(settings, num_stages))
 
 
 def _cuda_schedule_loops(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
-    if plan.settings.schedule == "triton":
+    if plan.settings.schedule == "triton" or plan.state.get("triton_form"):
         original(pm)  # else autopipe-schedule-loops, added in place of assign-latencies, did both
 
 
 def _cuda_pipeline(plan: dispatch.Plan, original: Callable, pm: Any, num_stages: int, dump: bool) -> None:
     settings = plan.settings
+    if _triton_form(plan, num_stages):
+        original(pm, num_stages, dump)
+        return
     if settings.buffers != "triton":
         plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, allocate_buffers_options(settings))
     plugin.add_pass(pm, plugin.PRINT_SCHEDULE, print_schedule_options(settings))
@@ -210,7 +222,7 @@ def _hip_ours(settings: Settings) -> bool:
 def _hip_schedule_loops(plan: dispatch.Plan, original: Callable, pm: Any, num_stages: int) -> None:
     settings = plan.settings
     plan.state["num_stages"] = num_stages
-    if settings.schedule == "triton":
+    if settings.schedule == "triton" or _triton_form(plan, num_stages):
         original(pm, num_stages)
     else:
         plugin.add_pass(pm, plugin.SCHEDULE_LOOPS, schedule_options(settings, num_stages, complete=_hip_ours(settings)))
@@ -218,6 +230,9 @@ def _hip_schedule_loops(plan: dispatch.Plan, original: Callable, pm: Any, num_st
 
 def _hip_pipeline(plan: dispatch.Plan, original: Callable, pm: Any, *args: Any) -> None:
     settings = plan.settings
+    if plan.state.get("triton_form"):
+        original(pm, *args)
+        return
     ours = _hip_ours(settings)
     if ours:
         plugin.add_pass(pm, plugin.ALLOCATE_BUFFERS, allocate_buffers_options(settings))

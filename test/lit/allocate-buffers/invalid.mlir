@@ -4,7 +4,7 @@
 // are errors.
 // RUN: %autopipe-opt %s -split-input-file -verify-diagnostics -p 'builtin.module(autopipe-allocate-buffers)' | FileCheck %s
 // RUN: not %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-allocate-buffers{global-to-shared-stages=-1})' 2>&1 | FileCheck %s --check-prefix=BADOPT
-// BADOPT: error: autopipe-allocate-buffers: global-to-shared-stages must be >= 0, got -1
+// BADOPT: error: autopipe-allocate-buffers: global-to-shared-stages must be in 0..32, got -1
 // RUN: not %autopipe-opt %s -split-input-file -p 'builtin.module(autopipe-allocate-buffers{copy=dma})' 2>&1 | FileCheck %s --check-prefix=BADCOPY
 // BADCOPY: error: autopipe-allocate-buffers: unknown copy 'dma' (allowed: async, registers, auto)
 
