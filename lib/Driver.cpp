@@ -135,8 +135,8 @@ void parseAndRun(const std::string &ir, const std::string &pipeline,
   PassManager pm(&context, ModuleOp::getOperationName());
   std::string pipelineError;
   llvm::raw_string_ostream pipelineErrOs(pipelineError);
-  if (failed(parsePassPipeline(stripModuleAnchor(pipeline), pm,
-                               pipelineErrOs))) {
+  if (failed(
+          parsePassPipeline(stripModuleAnchor(pipeline), pm, pipelineErrOs))) {
     diagOs << "error: invalid pass pipeline '" << pipeline
            << "': " << pipelineError << "\n";
     std::string hints = autopipe_driver::explainOptionValues(pipeline);

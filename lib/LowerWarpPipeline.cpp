@@ -133,10 +133,9 @@ struct WarpGroups {
 WarpGroups warpGroups(scf::ForOp loop, int warpsPerGroup) {
   ModuleOp module = loop->getParentOfType<ModuleOp>();
   auto intAttr = [&](StringRef name, int dflt) {
-    auto a = module->getAttrOfType<IntegerAttr>(name);
-    if (a && a.getType().isSignlessInteger() && a.getValue().isStrictlyPositive() &&
-        a.getValue().getActiveBits() < 16)
-      return static_cast<int>(a.getValue().getZExtValue());
+    std::optional<int64_t> v = attr::intValue(module->getAttr(name));
+    if (v && *v > 0 && *v < (1 << 16))
+      return static_cast<int>(*v);
     return dflt;
   };
   int threadsPerWarp = intAttr("ttg.threads-per-warp", 64);

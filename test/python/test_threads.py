@@ -18,10 +18,10 @@ import pytest
 ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not installed (pip install .)")
 import triton  # noqa: E402
 from triton import knobs  # noqa: E402
-
-from benchmarks.kernels.corpus import BENCH_GEMM, TARGETS, gemm_entry  # noqa: E402
 from triton_autopipe import state  # noqa: E402
 from triton_autopipe.decorator import settings_scope  # noqa: E402
+
+from benchmarks.kernels.corpus import BENCH_GEMM, TARGETS, gemm_entry  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_hook")
 
