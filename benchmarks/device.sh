@@ -30,6 +30,8 @@ profiles (run in the order given, after one shared set-up):
   s2r        mma.sync (DISABLE_MMA_V3=1): numerics, racecheck, GEMM with our S2R vs prefetch  ROUNDS=6 DTYPES=fp16
   racecheck  compute-sanitizer racecheck of our S2R on mma.sync, both buffer forms
   final      all GPU numerics while the racecheck profile runs
+  fla        fla-core's chunk kernels, Triton's pipeline vs ours (needs .device/whl/fla_core, einops)  T_FLA=420
+  upstream   Triton's own test files and tutorials 03/06, with and without us (benchmarks/upstream/)
 
 environment: OUT (results directory), NO_T39 (keep the image's Triton), TRITON_AUTOPIPE_PLUGIN
 EOF
@@ -181,6 +183,18 @@ racecheck() {
   [ -n "$SAN" ] || { echo "compute-sanitizer not found"; return 1; }
   timeout 120 "$SAN" --tool racecheck --racecheck-report hazard python3 -m benchmarks.racecheck "$@" 2>&1 \
     | grep -E "max err|numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12
+}
+
+profile_fla() {
+  if ! python3 -c "import fla" 2>/dev/null; then
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site-fla \
+      .device/whl/fla_core-*.whl .device/whl/einops-*.whl && export PYTHONPATH=$PYTHONPATH:/tmp/site-fla
+  fi
+  timeout "${T_FLA:-420}" python3 -m benchmarks.fla_chunk --out "$DIR" 2>&1 | tee "$DIR/fla.log"
+}
+
+profile_upstream() {
+  bash benchmarks/upstream/run.sh "$DIR" 2>&1 | tee "$DIR/upstream.log"
 }
 
 # --- set-up, once ------------------------------------------------------------
