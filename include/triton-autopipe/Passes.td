@@ -66,7 +66,10 @@ def ScheduleLoopsPass : Pass<"autopipe-schedule-loops", "::mlir::ModuleOp"> {
     become a cp.async copy, or a tensor-descriptor load that can become a TMA
     copy on sm90; on HIP any such load; with `staged-loads` also CUDA loads
     that cannot be cp.async, within `staged-bytes` a thread) get
-    `num_stages - 1` stages of latency; `autopipe.stage = N` on an op pins it.
+    `num_stages - 1` stages of latency; in a CUDA loop without an MMA that
+    carries `tt.num_stages` (`tl.range(..., num_stages=N)`), as in Triton,
+    every direct `tt.load` that can become a cp.async copy does;
+    `autopipe.stage = N` on an op pins it.
     The stage count is lowered, with a remark, when the circular buffers it
     implies would not fit in the target's shared memory (LDS on AMD) next to
     what the kernel has live in the loop: a kernel that cannot launch is worse
