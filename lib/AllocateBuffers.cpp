@@ -507,6 +507,9 @@ struct AllocateBuffersPass
     if (loops.empty())
       return;
     TargetInfo target = TargetInfo::fromModule(module);
+    if ((target.isCUDA() || target.isHIP()) &&
+        failed(checkModuleAttributes(module, getArgument())))
+      return signalPassFailure();
     std::string report;
     LogicalResult lowered =
         lowerLoops(module, loops, target, makeConfig(target, *mode), report);

@@ -16,6 +16,7 @@
 
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
+#include "triton-autopipe/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -108,6 +109,13 @@ struct ExpandLoopsPass
     // / TMA lowering; on HIP a load autopipe-allocate-buffers left alone
     // stays a load whose value the expansion carries in registers).
     auto target = module->getAttrOfType<StringAttr>("ttg.target");
+    bool anyScheduled = false;
+    module.walk([&](scf::ForOp loop) { anyScheduled |= hasSchedule(loop); });
+    bool gpu = target && (target.getValue().starts_with("cuda:") ||
+                          target.getValue().starts_with("hip:"));
+    if (anyScheduled && gpu &&
+        failed(checkModuleAttributes(module, getArgument())))
+      return signalPassFailure();
     if (target && target.getValue().starts_with("cuda:"))
       ttg::lowerLoops(module);
 

@@ -217,6 +217,11 @@ struct ScheduleLoopsPass
       return signalPassFailure();
     }
     TargetInfo info = TargetInfo::fromModule(module);
+    bool anyLoop = false;
+    module.walk([&](scf::ForOp) { anyLoop = true; });
+    if (anyLoop && (info.isCUDA() || info.isHIP()) &&
+        failed(checkModuleAttributes(module, getArgument())))
+      return signalPassFailure();
     auto target = module->getAttrOfType<StringAttr>(attr::kTarget);
     bool isHip = target && target.getValue().starts_with("hip:");
     int64_t limit = info.sharedMemoryPerBlock;

@@ -93,3 +93,24 @@ TargetInfo TargetInfo::fromModule(ModuleOp module) {
   info.threadsPerWarp = intAttr(module, attr::kThreadsPerWarp);
   return info;
 }
+
+LogicalResult mlir::autopipe::checkModuleAttributes(ModuleOp module,
+                                                    llvm::StringRef pass) {
+  for (llvm::StringRef name :
+       {attr::kNumWarps, attr::kThreadsPerWarp, attr::kNumCTAs}) {
+    Attribute a = module->getAttr(name);
+    if (!a) {
+      if (name == attr::kNumCTAs)
+        continue;
+      return module.emitError()
+             << pass << ": the module has no '" << name
+             << "' attribute (Triton's convert-triton-to-tritongpu sets it)";
+    }
+    std::optional<int64_t> v = attr::intValue(a);
+    if (!v || *v < 1 || *v > 1024 || !llvm::isPowerOf2_64(*v))
+      return module.emitError()
+             << pass << ": module attribute '" << name
+             << "' must be a power of two in 1..1024 (i32), got " << a;
+  }
+  return success();
+}

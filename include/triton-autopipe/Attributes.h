@@ -114,6 +114,8 @@ inline constexpr llvm::StringLiteral kTarget = "ttg.target";
 inline constexpr llvm::StringLiteral kNumWarps = "ttg.num-warps";
 /// i32: threads of a warp (32 on CUDA, 64 on CDNA). Read through TargetInfo.
 inline constexpr llvm::StringLiteral kThreadsPerWarp = "ttg.threads-per-warp";
+/// i32: CTAs of a cluster. Checked by checkModuleAttributes.
+inline constexpr llvm::StringLiteral kNumCTAs = "ttg.num-ctas";
 
 } // namespace mlir::autopipe::attr
 

@@ -22,6 +22,14 @@ namespace mlir::autopipe {
 
 enum class TargetKind { Unknown, CUDA, HIP };
 
+/// Checks the module attributes Triton's utilities read without checking
+/// (`ttg.num-warps`, `ttg.threads-per-warp`, `ttg.num-ctas`): each present
+/// one a signless integer power of two in 1..1024, and `ttg.num-warps` and
+/// `ttg.threads-per-warp` present. An error on the module naming `pass` and
+/// the attribute otherwise: run it before handing the module to Triton's
+/// pipeliner, which asserts on such input.
+LogicalResult checkModuleAttributes(ModuleOp module, llvm::StringRef pass);
+
 struct TargetInfo {
   TargetKind kind = TargetKind::Unknown;
   /// `ttg.target` as written ("" when the module has none).
