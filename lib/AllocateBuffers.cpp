@@ -506,6 +506,8 @@ struct AllocateBuffersPass
     });
     if (loops.empty())
       return;
+    if (failed(checkLoopAttributes(module, getArgument())))
+      return signalPassFailure();
     TargetInfo target = TargetInfo::fromModule(module);
     if ((target.isCUDA() || target.isHIP()) &&
         failed(checkModuleAttributes(module, getArgument())))

@@ -95,6 +95,8 @@ struct ExpandLoopsPass
       return signalPassFailure();
     }
 
+    if (failed(checkLoopAttributes(module, getArgument())))
+      return signalPassFailure();
     expand::LoopReporter reporter(remarks);
     // 0. Triton's expander asserts (or worse) on a schedule it cannot take:
     // such loops lose their schedule and stay as they are.

@@ -158,6 +158,23 @@ unsigned mlir::autopipe::dropUnexpandableSchedules(
   return dropped;
 }
 
+LogicalResult mlir::autopipe::checkLoopAttributes(Operation *root,
+                                                  StringRef pass) {
+  WalkResult result = root->walk([&](scf::ForOp loop) {
+    Attribute a = loop->getAttr(attr::kNumStages);
+    if (!a)
+      return WalkResult::advance();
+    std::optional<int64_t> v = attr::intValue(a);
+    if (v && *v >= 0 && *v <= kMaxScheduledStage + 1)
+      return WalkResult::advance();
+    loop.emitError() << pass << ": '" << attr::kNumStages
+                     << "' must be an integer in 0.." << kMaxScheduledStage + 1
+                     << " (i32), got " << a;
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
 std::string mlir::autopipe::describeProblem(const ScheduleProblem &problem) {
   return "'" + problem.op->getName().getStringRef().str() + "' " +
          problem.message;

@@ -216,6 +216,8 @@ struct ScheduleLoopsPass
                          << static_cast<int>(stagedBytes);
       return signalPassFailure();
     }
+    if (failed(checkLoopAttributes(module, getArgument())))
+      return signalPassFailure();
     TargetInfo info = TargetInfo::fromModule(module);
     bool anyLoop = false;
     module.walk([&](scf::ForOp) { anyLoop = true; });

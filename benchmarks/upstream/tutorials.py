@@ -528,9 +528,9 @@ def run_03(ns03, compiled, writer, args, settings, deadline) -> None:
                 continue
             comp = {p: compiled.get(f"03/{i}/{p}", {"ev": "not compiled"}) for p in ("triton", "ours")}
             writer.add(measure_cell("03", case, cfg_03(cfg), 2.0 * size ** 3, comp,
-                                    lambda cfg=cfg: launch_03(ns03, cfg, a, b, c_o),
-                                    lambda cfg=cfg: launch_03(ns03, cfg, a, b, c_t),
-                                    lambda: [c_o], lambda: [c_t], args, settings))
+                                    lambda cfg=cfg, a=a, b=b, c=c_o: launch_03(ns03, cfg, a, b, c),
+                                    lambda cfg=cfg, a=a, b=b, c=c_t: launch_03(ns03, cfg, a, b, c),
+                                    lambda c=c_o: [c], lambda c=c_t: [c], args, settings))
         del a, b, c_t, c_o
         torch.cuda.empty_cache()
 
@@ -565,7 +565,8 @@ def run_06(ns06, compiled, writer, args, settings, deadline) -> None:
                         prep_t = attn_args_06(ns06, cfg, q, k, v, o_t, m_t, causal, ws)
                         writer.add(measure_cell("06", case, cfg_06(cfg), flops, comp,
                                                 lambda p=prep_o: launch_06(ns06, p), lambda p=prep_t: launch_06(ns06, p),
-                                                lambda: [o_o, m_o], lambda: [o_t, m_t], args, settings))
+                                                lambda o=o_o, m=m_o: [o, m], lambda o=o_t, m=m_t: [o, m], args,
+                                                settings))
             del q, k, v, o_t, o_o, m_t, m_o
             torch.cuda.empty_cache()
 

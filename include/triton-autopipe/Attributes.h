@@ -50,7 +50,8 @@ inline constexpr llvm::StringLiteral kScheduledMaxStage =
     "tt.scheduled_max_stage";
 /// i32 on an scf.for (the kernel's `tl.range(num_stages=)`): its stages.
 /// Producer: Triton's frontend. Consumers: autopipe-schedule-loops,
-/// autopipe-expand-loops (through Triton's getNumStagesOrDefault).
+/// autopipe-expand-loops (through Triton's getNumStagesOrDefault); checked
+/// by checkLoopAttributes.
 inline constexpr llvm::StringLiteral kNumStages = "tt.num_stages";
 /// i32 on an op: its latency in stages. Producer: Triton's assign-latencies.
 /// Consumer: Triton's schedule-loops (we read the schedule, not this).

@@ -110,6 +110,12 @@ unsigned dropUnexpandableSchedules(
     Operation *root,
     llvm::function_ref<void(scf::ForOp, const ScheduleProblem &)> reject);
 
+/// Checks the loop attributes Triton's pipeliner reads unchecked: every
+/// `tt.num_stages` under `root` a signless integer in 0..kMaxScheduledStage+1.
+/// An error on the loop naming `pass` otherwise (run at the start of a pass
+/// that calls Triton's pipelining utilities).
+LogicalResult checkLoopAttributes(Operation *root, StringRef pass);
+
 /// "'op.name' message", for remarks.
 std::string describeProblem(const ScheduleProblem &problem);
 

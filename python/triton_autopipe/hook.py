@@ -21,7 +21,7 @@ from . import __version__, amd_warp_pipeline, occupancy, pipelines
 CUDA_FAMILIES = (8, 9)
 HIP_ARCHS = ("gfx942", "gfx950")
 
-_warned: set[str] = set()
+_warned: set[str] = set()  # what was warned about once
 
 
 def _warn_once(what: str) -> None:
@@ -90,6 +90,11 @@ class AutopipeHook:
             amd_warp_pipeline.install(stages, options, language)
         if language != Language.TRITON or "ttgir" not in stages:
             return  # Gluon kernels: Triton's gluon_to_ttgir (our warp-pipeline pass on HIP)
+        if getattr(options, "num_ctas", 1) > 1:
+            # CTA clusters: our buffers do not multicast, and on the H200 Triton's own
+            # test_tensor_descriptor matmuls with num_ctas=2 hung with our lowering. Triton's form.
+            _warn_once(f"num_ctas={options.num_ctas}")
+            return
         target = backend.target.backend
         if target == "cuda":
             if capability // 10 not in CUDA_FAMILIES:

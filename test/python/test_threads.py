@@ -127,3 +127,17 @@ def test_other_threads_do_not_see_a_scope():
         assert ta.current_hook().settings.schedule == "attention-a"
     t.join()
     assert seen == [None]
+
+
+def test_multi_cta_kernels_get_tritons_pipeline(always_compile):
+    """num_ctas > 1 (CTA clusters): Triton's own pipeline, byte for byte (our buffers do not multicast)."""
+    entry = gemm_entry("fp16", BENCH_GEMM, even_mn=True, even_k=True, targets=("cuda:90",))
+    options = dict(entry.options("cuda:90"), num_ctas=2)
+
+    def ttgir() -> str:
+        return triton.compile(entry.source(), target=TARGETS["cuda:90"], options=options).asm["ttgir"]
+
+    theirs = ttgir()
+    with pytest.warns(UserWarning, match="num_ctas=2"), settings_scope():
+        ours = ttgir()
+    assert ours == theirs
