@@ -58,8 +58,8 @@ class AutopipeHook:
 
         return state.current()
 
-    def key(self, settings: Optional[pipelines.Settings] = None) -> str:
-        settings = settings or self.settings
+    def key(self) -> str:
+        settings = self.settings
         if settings is None:
             return "triton-autopipe-off"
         key = f"triton-autopipe-{__version__}[{settings.key()}]"

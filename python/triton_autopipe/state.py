@@ -113,17 +113,6 @@ def scope(settings: Any) -> Iterator[Any]:
             _sync()
 
 
-def reset() -> None:
-    """Forget every thread's settings and remove our hook (tests)."""
-    global _process, _open_scopes
-    with _lock:
-        _process = None
-        _own.clear()
-        _scopes().clear()
-        _open_scopes = 0
-        _sync()
-
-
 def active_hook_for_thread() -> Optional[Any]:
     """Our hook if the calling thread compiles with our settings."""
     return hook() if current() is not None else None
