@@ -75,6 +75,18 @@ def test_classify():
     assert fuzz.classify(-9, "", timed_out=True).kind == "timeout"
 
 
+def test_crash_triage():
+    """A crash on an input that does not parse and verify is never ours (our
+    passes never run on it); on one that does, it is."""
+    crash = fuzz.Outcome("crash", -6, "Stack dump:\n")
+    bad = "module {\n  tt.func @f() {\n    %0 = arith.constant 1 : i32 : i64\n    tt.return\n  }\n}\n"
+    good = "module {\n  tt.func @f() {\n    tt.return\n  }\n}\n"
+    assert not fuzz.is_ours(OPT, bad, crash)
+    assert fuzz.is_ours(OPT, good, crash)
+    in_parser = fuzz.Outcome("crash", -11, "#3 mlir::parseSourceFile(...)\n")
+    assert not fuzz.is_ours(OPT, good, in_parser)
+
+
 def test_mutations_are_seeded():
     import random
 
