@@ -3,6 +3,7 @@
 * ``gemm`` / ``attention``: the GPU benchmarks (see ``benchmarks/gemm.py``, ``benchmarks/attention.py``).
 * ``all``: both GPU benchmarks in one process, one combined markdown file ``results.md``.
 * ``compile-time``: ``make_ttgir`` time with and without autopipe (CPU is enough).
+* ``barriers``: CTA barriers per loop iteration in PTX / AMDGCN, ours vs Triton's (CPU is enough).
 * ``sweep {attention,gemm}``: block-config sweep under Triton's pipeline (to choose ``BENCH_*`` configs).
 * ``racecheck``: small runs for ``compute-sanitizer --tool racecheck``.
 * ``plot FILE.json``: redraw the PNG bar chart of a benchmark JSON (e.g. after a device run
@@ -41,6 +42,7 @@ COMMANDS: dict[str, Command] = {
     "attention": Command("attention forward TFLOPS under each pipeline vs SDPA (GPU)", "attention"),
     "all": Command("gemm and attention in one process, plus OUT/results.md (GPU)", None),
     "compile-time": Command("make_ttgir time with Triton's passes vs ours (CPU is enough)", "compile_time"),
+    "barriers": Command("CTA barriers per loop iteration, ours vs Triton, every corpus kernel (CPU)", "barriers"),
     "sweep": Command("block-config sweep under Triton's pipeline (GPU)", "sweep"),
     "racecheck": Command("small runs for compute-sanitizer --tool racecheck (GPU)", "racecheck"),
     "plot": Command("redraw the PNG bar chart of benchmark JSON files", None),

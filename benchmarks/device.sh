@@ -31,7 +31,9 @@ profiles (run in the order given, after one shared set-up):
   racecheck  compute-sanitizer racecheck of our S2R on mma.sync, both buffer forms
   final      all GPU numerics while the racecheck profile runs
   fla        fla-core's chunk kernels, Triton's pipeline vs ours (needs .device/whl/fla_core, einops)  T_FLA=420
+             FLA_ONLY FLA_NO_VARIANTS
   upstream   Triton's own test files and tutorials 03/06, with and without us (benchmarks/upstream/)
+  tutorials  tutorials 03/06 only, every config, ours vs Triton (needs .device/upstream)  T_TUTORIALS=270 TUT_ONLY TUT_SETTINGS
 
 environment: OUT (results directory), NO_T39 (keep the image's Triton), TRITON_AUTOPIPE_PLUGIN
 EOF
@@ -190,7 +192,15 @@ profile_fla() {
     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site-fla \
       .device/whl/fla_core-*.whl .device/whl/einops-*.whl && export PYTHONPATH=$PYTHONPATH:/tmp/site-fla
   fi
-  timeout "${T_FLA:-420}" python3 -m benchmarks.fla_chunk --out "$DIR" 2>&1 | tee "$DIR/fla.log"
+  # FLA_ONLY: the cases whose name contains it (e.g. " fwd "); FLA_NO_VARIANTS=1: Triton and ours only
+  timeout "${T_FLA:-420}" python3 -m benchmarks.fla_chunk --out "$DIR" ${FLA_ONLY:+--only "$FLA_ONLY"} \
+    ${FLA_NO_VARIANTS:+--no-variants} 2>&1 | tee "$DIR/fla.log"
+}
+
+profile_tutorials() {
+  # Tutorials 03/06 only (benchmarks/upstream/tutorials.py): TUT_ONLY=03|06, TUT_SETTINGS=k=v,...
+  timeout -k 10 "${T_TUTORIALS:-270}" python3 benchmarks/upstream/tutorials.py "$DIR" --only "${TUT_ONLY:-}" \
+    --budget $(( ${T_TUTORIALS:-270} - 20 )) ${TUT_SETTINGS:+--settings "$TUT_SETTINGS"} 2>&1 | tee "$DIR/tutorials.log"
 }
 
 profile_upstream() {

@@ -2,10 +2,12 @@
 
 Each op runs through fla's own Python API, autotuned in each mode (the autotuners keep one cache per mode, so
 ours is tuned with our pipeline and Triton's with Triton's), outputs compared bitwise, then timed interleaved
-(Triton, ours, Triton, ours) with ``triton.testing.do_bench``. Ours is ``settings_scope()``: the default
-settings, per launch, thread-local. Needs a CUDA GPU, torch and ``fla-core``::
+with ``triton.testing.do_bench``. Ours is ``enable()`` once (as ``TRITON_AUTOPIPE=1``); "ours-scope" is
+``settings_scope()`` around each call (what ``@auto_pipeline`` costs a launch). Diagnostic variants
+(:data:`VARIANTS`) run at Triton's tuned configs, and torch's profiler gives each kernel's GPU time under
+Triton and under ours at the same configs. Needs a CUDA GPU, torch and ``fla-core``::
 
-    python -m benchmarks.fla_chunk --out results/       # writes fla.csv and prints a table
+    python -m benchmarks.fla_chunk --out results/    # fla.csv, fla-kernels.csv, fla-compiled.csv, ttgir/
 """
 from __future__ import annotations
 
@@ -97,44 +99,157 @@ def cases(B: int = 4, H: int = 16) -> list[tuple[str, Callable[[], tuple], Calla
     ]
 
 
-def measure(rounds: int = 2) -> list[dict]:
+#: Diagnostic variants of ours, run at Triton's tuned configs (same launch configs as Triton): which of our
+#: steps costs what. Name -> Settings overrides.
+VARIANTS: dict[str, dict[str, str]] = {
+    "ours@triton-configs": {},
+    "buffers=triton": {"buffers": "triton"},
+    "expand=triton": {"expand": "triton"},
+    "schedule=triton": {"schedule": "triton"},
+    "async_dots=triton": {"async_dots": "triton"},
+}
+
+
+def _per_kernel(fn: Callable[[], Any], iters: int = 10) -> dict[str, float]:
+    """GPU time per kernel name (microseconds per call of ``fn``), from torch's profiler."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    fn()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(iters):
+            fn()
+        torch.cuda.synchronize()
+    out: dict[str, float] = {}
+    for ev in prof.key_averages():
+        t = getattr(ev, "self_device_time_total", None) or getattr(ev, "self_cuda_time_total", 0.0)
+        if t:
+            out[ev.key] = out.get(ev.key, 0.0) + t / iters
+    return out
+
+
+def _dump_kernels(out: Path, names: dict[str, str]) -> list[dict]:
+    """Every compiled fla kernel: TTGIR per mode into ``out/ttgir/`` and one row per (kernel, mode)."""
+    from triton.runtime.jit import JITFunction
+
+    rows = []
+    (out / "ttgir").mkdir(parents=True, exist_ok=True)
+    for obj in gc.get_objects():
+        if not isinstance(obj, JITFunction) or "fla" not in (obj.fn.__module__ or ""):
+            continue
+        for caches in obj.device_caches.values():
+            for i, (key, kernel) in enumerate(caches[0].items()):
+                mode = next((m for h, m in names.items() if h in str(key)), "triton")
+                md = kernel.metadata
+                tag = f"{obj.fn.__name__}.{mode.replace('=', '-').replace('@', '-')}.{i}"
+                (out / "ttgir" / f"{tag}.ttgir").write_text(kernel.asm.get("ttgir", ""))
+                rows.append(dict(kernel=obj.fn.__name__, mode=mode, num_warps=md.num_warps,
+                                 num_stages=md.num_stages, shared=md.shared,
+                                 regs=getattr(kernel, "n_regs", None), spills=getattr(kernel, "n_spills", None),
+                                 file=tag))
+    return rows
+
+
+def measure(rounds: int = 2, out: Path = Path("."), variants: bool = True, only: str = "") -> list[dict]:
+    """Per case: Triton (autotuned), ours (autotuned under ``enable()``, our hook installed once, as
+    ``TRITON_AUTOPIPE=1`` does), ours per call in ``settings_scope()`` (what ``@auto_pipeline`` costs), and
+    the :data:`VARIANTS` at Triton's tuned configs; per-kernel GPU times of Triton and ours at Triton's
+    configs. Kernels and their TTGIR go to ``out``."""
+    import copy
+    import dataclasses
+
     import torch
     import triton
     import triton_autopipe
+    from triton_autopipe import hook as ap_hook
     from triton_autopipe.decorator import settings_scope
 
     triton_autopipe.disable()
-    all_cases = cases()  # imports fla: its autotuners exist from here on
+    all_cases = [c for c in cases() if only in c[0]]  # imports fla: its autotuners exist from here on
     modes = ModeCaches()
-    rows = []
+    base = triton_autopipe.settings_from_environment()
+    names = {}  # hash of our cache-key entry -> mode name
+    settings_of = {"ours": base}
+    for name, over in VARIANTS.items():
+        settings_of[name] = dataclasses.replace(base, **over)
+    for name, st in settings_of.items():
+        names[ap_hook._key_and_hash(st, False, None)[1]] = name
+    rows, kernel_rows = [], []
+
+    def use(mode: str) -> None:
+        """Caches and pipeline of ``mode`` (outside the timed calls)."""
+        modes.activate(mode)
+        if mode == "triton" or mode == "ours-scope":
+            triton_autopipe.disable()
+        else:
+            triton_autopipe._install(settings_of[mode])
+
     for name, make, run in all_cases:
         torch.manual_seed(0)
         inputs = make()
 
-        def theirs() -> Any:
-            modes.activate("triton")
+        def call() -> Any:
             return run(*inputs)
 
-        def ours() -> Any:
-            modes.activate("ours")
+        def scoped() -> Any:
             with settings_scope():
                 return run(*inputs)
 
         try:
-            ref, got = theirs(), ours()  # autotunes each mode
+            use("triton")
+            ref = call()  # autotunes Triton's
+            for variant in VARIANTS:  # Triton's tuned configs, our pipeline variants
+                modes.caches[variant] = {k: copy.copy(v) for k, v in modes.caches["triton"].items()}
+            use("ours")
+            got = call()  # autotunes ours
             torch.cuda.synchronize()
-            same = bool(torch.equal(ref, got))
-            times: dict[str, list[float]] = {"triton": [], "ours": []}
+            row = dict(case=name, bitwise_equal=bool(torch.equal(ref, got)))
+            use("ours-scope")
+            modes.caches["ours-scope"] = modes.caches["ours"]
+            modes.activate("ours-scope")
+            scoped()
+            timed = ["triton", "ours", "ours-scope"] + (list(VARIANTS) if variants else [])
+            times: dict[str, list[float]] = {m: [] for m in timed}
             for _ in range(rounds):
-                times["triton"].append(triton.testing.do_bench(theirs, warmup=25, rep=100))
-                times["ours"].append(triton.testing.do_bench(ours, warmup=25, rep=100))
-            t, o = min(times["triton"]), min(times["ours"])
-            rows.append(dict(case=name, triton_ms=t, ours_ms=o, ratio=t / o, bitwise_equal=same))
-            print(f"{name}: Triton {t:.3f} ms, ours {o:.3f} ms, {t / o:.3f}x, equal={same}", flush=True)
+                for m in timed:
+                    use(m)
+                    times[m].append(triton.testing.do_bench(scoped if m == "ours-scope" else call,
+                                                            warmup=25, rep=100))
+            best = {m: min(v) for m, v in times.items()}
+            row.update(triton_ms=best["triton"], ours_ms=best["ours"], ratio=best["triton"] / best["ours"])
+            for m in timed[2:]:
+                row[f"ratio {m}"] = best["triton"] / best[m]
+            per = {}
+            for m in ("triton", "ours@triton-configs") if variants else ("triton",):
+                use(m)
+                per[m] = _per_kernel(call)
+            if variants:
+                for k, t in sorted(per["triton"].items(), key=lambda kv: -kv[1]):
+                    o = per["ours@triton-configs"].get(k)
+                    kernel_rows.append(dict(case=name, kernel=k, triton_us=t, ours_us=o,
+                                            ratio=(t / o) if o else float("nan")))
+                    print(f"  {k[:60]:60s} Triton {t:8.1f} us  ours {o or float('nan'):8.1f} us", flush=True)
+            rows.append(row)
+            print(f"{name}: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                                          for k, v in row.items() if k != "case"), flush=True)
         except Exception as exc:  # noqa: BLE001 - one op failing must not hide the others
             rows.append(dict(case=name, triton_ms=float("nan"), ours_ms=float("nan"), ratio=float("nan"),
                              bitwise_equal=False, error=repr(exc)[:300]))
             print(f"{name}: FAILED {exc!r}", flush=True)
+        finally:
+            triton_autopipe.disable()
+    if kernel_rows:
+        with open(out / "fla-kernels.csv", "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(kernel_rows[0]))
+            writer.writeheader()
+            writer.writerows(kernel_rows)
+    compiled = _dump_kernels(out, names)
+    if compiled:
+        with open(out / "fla-compiled.csv", "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(compiled[0]))
+            writer.writeheader()
+            writer.writerows(compiled)
     return rows
 
 
@@ -142,11 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("."))
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--no-variants", action="store_true", help="Triton and ours only (no diagnostics)")
+    parser.add_argument("--only", default="", help="run the cases whose name contains this")
     args = parser.parse_args(argv)
-    rows = measure(args.rounds)
     args.out.mkdir(parents=True, exist_ok=True)
+    rows = measure(args.rounds, args.out, variants=not args.no_variants, only=args.only)
+    fields: list[str] = []
+    for r in rows:
+        fields += [k for k in r if k not in fields]
     with open(args.out / "fla.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["case", "triton_ms", "ours_ms", "ratio", "bitwise_equal", "error"])
+        writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
     ok = [r["ratio"] for r in rows if not math.isnan(r["ratio"])]

@@ -285,20 +285,38 @@ BudgetOutcome LoopBuffers::fitBudget(SmallVectorImpl<Candidate> &cands) {
 
 //===-- Lowering ----------------------------------------------------------===//
 
+/// TMA loads issued this many iterations or more ahead of their use share one
+/// mbarrier even when different ops read them: the copies landed long before
+/// the wait, and one barrier_expect less saves a CTA bar.sync an iteration
+/// (Triton lowers every barrier_expect with one). Closer, the first reader
+/// would also wait for the other loads: attention's first MMA for V, at 2
+/// stages (tutorial 06 at num_stages=2 ran down to 0.89x of Triton with one
+/// shared mbarrier, benchmarks/RESULTS.md, session 10).
+constexpr int kShareBarrierDistance = 2;
+
+/// Whether TMA load `c` may join group `g`'s mbarrier.
+static bool sharesBarrier(const Group &g, const Candidate &c) {
+  return g.reader == c.reader ||
+         c.useStage - c.loadStage >= kShareBarrierDistance;
+}
+
 /// Loads with the same slot count, stages, clusters and kind (TMA or not)
-/// share counters.
+/// share counters; TMA loads only where they may share an mbarrier
+/// (sharesBarrier).
 SmallVector<Group> formGroups(MutableArrayRef<Candidate> cands) {
   SmallVector<Group> groups;
   for (Candidate &c : cands) {
     auto same = [&](const Group &g) {
       return g.numSlots == c.numSlots && g.loadStage == c.loadStage &&
              g.loadCluster == c.loadCluster && g.useStage == c.useStage &&
-             g.useCluster == c.useCluster && g.tma == c.isTMA();
+             g.useCluster == c.useCluster && g.tma == c.isTMA() &&
+             (!g.tma || sharesBarrier(g, c));
     };
     unsigned gi = llvm::find_if(groups, same) - groups.begin();
     if (gi == groups.size()) {
       Group g{c.numSlots, c.loadStage, c.loadCluster, c.useStage, c.useCluster};
       g.tma = c.isTMA();
+      g.reader = c.isTMA() ? c.reader : nullptr;
       groups.push_back(g);
     }
     groups[gi].bytes += c.bytes;

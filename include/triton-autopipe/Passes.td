@@ -243,7 +243,10 @@ def AllocateBuffersPass
     the consumer's, with loop-carried insert/extract indices wrapping modulo
     the slot count. sm90 tensor-descriptor loads consumed by a `local_alloc` of
     the descriptor's encoding become TMA copies with one mbarrier per slot
-    (phase flipping when the extract index wraps). On gfx950 the same form is
+    (phase flipping when the extract index wraps), shared by the loads of a
+    group that have the same first reader or are loaded two or more stages
+    ahead (attention's K and V get one each at distance 1, so the first MMA
+    never waits for V). On gfx950 the same form is
     lowered by Triton's AMD backend to direct-to-LDS loads; a load that cannot
     move 16 bytes a lane is register-staged instead.
 

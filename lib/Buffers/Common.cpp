@@ -140,6 +140,33 @@ Result<ttg::SharedEncodingTrait> buffers::slotEncoding(Uses &u) {
   return enc;
 }
 
+/// A view of a slot (memdesc_trans, memdesc_index, ...): memdesc results only.
+static bool isSlotView(Operation *op) {
+  return op->getNumResults() > 0 &&
+         llvm::all_of(op->getResultTypes(),
+                      [](Type t) { return isa<ttg::MemDescType>(t); });
+}
+
+Operation *buffers::firstReader(Block *body, ttg::LocalAllocOp alloc) {
+  Operation *first = nullptr;
+  SmallVector<Value> work{alloc.getResult()};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      Operation *top = body->findAncestorOpInBlock(*user);
+      if (!top)
+        continue;
+      if (top == user && isSlotView(user)) {
+        llvm::append_range(work, user->getResults());
+        continue;
+      }
+      if (!first || top->isBeforeInBlock(first))
+        first = top;
+    }
+  }
+  return first;
+}
+
 Result<int> buffers::lastReadStage(Block *body, const Candidate &c) {
   if (!c.alloc)
     return c.useStage;

@@ -72,6 +72,10 @@ struct Candidate {
   ttg::LocalAllocOp alloc;
   /// First consumer in body order; the wait and the read go right before it.
   Operation *consumer = nullptr;
+  /// TMA: the first op of the body that reads the slot (through views of the
+  /// local_alloc), e.g. the MMA; loads with different readers get different
+  /// mbarriers, so the wait for one never holds back the other's reader.
+  Operation *reader = nullptr;
   int useStage = 0, useCluster = 0;
   ttg::MemDescType bufferType;
   int numSlots = 0;
@@ -87,15 +91,16 @@ struct Candidate {
 };
 
 /// Loads sharing slot count, stages, clusters and kind (TMA or not) share one
-/// counter pair.
+/// counter pair; TMA loads also need the same first reader (one mbarrier).
 struct Group {
   int numSlots, loadStage, loadCluster, useStage, useCluster;
   bool tma = false;
-  Value insert, extract; ///< the advanced counters (yielded)
-  Value phase;           ///< TMA: the mbarrier phase (yielded)
-  Value barriers;        ///< TMA: one mbarrier per slot
-  Value barrierIn;       ///< TMA: the mbarrier of the slot being filled
-  int64_t bytes = 0;     ///< TMA: bytes all loads of the group bring per slot
+  Operation *reader = nullptr; ///< TMA: the first reader of the group's slots
+  Value insert, extract;       ///< the advanced counters (yielded)
+  Value phase;                 ///< TMA: the mbarrier phase (yielded)
+  Value barriers;              ///< TMA: one mbarrier per slot
+  Value barrierIn;             ///< TMA: the mbarrier of the slot being filled
+  int64_t bytes = 0; ///< TMA: bytes all loads of the group bring per slot
 };
 
 /// What the analyses read: the loop body, the user's slot request and the
@@ -139,6 +144,10 @@ Result<Uses> analyzeUses(const AnalysisContext &ctx, Operation *load,
 /// The shared encoding of the slots: the local_alloc's, or the one the
 /// register users want (Triton's getSharedEncoding).
 Result<ttg::SharedEncodingTrait> slotEncoding(Uses &uses);
+/// The first op of `body` that reads `alloc`'s memory (views of it, such as
+/// memdesc_trans, followed), or null.
+Operation *firstReader(Block *body, ttg::LocalAllocOp alloc);
+
 /// The last stage the slot is read in: the consumer's, or the last reader of
 /// the local_alloc's value and its memdesc views.
 Result<int> lastReadStage(Block *body, const Candidate &c);

@@ -5,7 +5,9 @@
 // canPipelineTMALoad) becomes ttng.async_tma_copy_global_to_local into slot
 // `insert`. One mbarrier per slot (init before the loop, inval + dealloc
 // after, Triton's createBarrierAlloc) is shared by the TMA loads of one
-// stage/cluster group: ttng.barrier_expect (bytes of all the group's tiles)
+// stage/cluster group with the same first reader (a GEMM's A and B, not
+// attention's K and V, whose waits would hold the first MMA back until V
+// landed): ttng.barrier_expect (bytes of all the group's tiles)
 // before its first load, ttng.wait_barrier on slot `extract` before its first
 // consumer, with a loop-carried phase that flips whenever `extract` wraps.
 // The local_alloc is replaced by the slot view. On the descriptor GEMM the
@@ -61,6 +63,7 @@ Result<Candidate> buffers::analyzeTMA(const AnalysisContext &ctx,
     return reject(alloc.why());
   c.alloc = *alloc;
   c.consumer = *alloc;
+  c.reader = firstReader(ctx.body, *alloc);
   c.useStage = attrInt(*alloc, kStageAttr);
   c.useCluster = attrInt(*alloc, kClusterAttr);
   if (c.useStage <= c.loadStage)

@@ -55,9 +55,29 @@ def settings_scope(**overrides: Any) -> Iterator[Any]:
     if unknown:
         raise TypeError(f"triton-autopipe: unknown setting(s) {sorted(unknown)}; expected some of {list(_FIELDS)}")
     base = state.current() or ta.settings_from_environment()
-    settings = dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
-    with state.scope(settings):
+    given = {k: v for k, v in overrides.items() if v is not None}
+    with state.scope(_replaced(base, given) if given else base) as settings:
         yield settings
+
+
+#: (base settings, ((name, type, value), ...)) -> the settings with those fields replaced.
+_REPLACED: dict[tuple, Any] = {}
+
+
+def _replaced(base: Any, given: dict[str, Any]) -> Any:
+    """``dataclasses.replace(base, **given)``, memoized for hashable values (a scope per launch asks on every
+    launch); the value's type is part of the key, so ``True`` never stands for ``1``."""
+    try:
+        key = (base, tuple((k, type(v), v) for k, v in sorted(given.items())))
+        hit = _REPLACED.get(key)
+    except TypeError:  # unhashable: let Settings name the bad value
+        return dataclasses.replace(base, **given)
+    if hit is None:
+        hit = dataclasses.replace(base, **given)
+        if len(_REPLACED) > 256:
+            _REPLACED.clear()
+        _REPLACED[key] = hit
+    return hit
 
 
 class AutoPipelined(KernelInterface):

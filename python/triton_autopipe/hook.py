@@ -12,11 +12,12 @@ so a user's hook keeps working (and has the last word).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import warnings
 from typing import Any, Callable, Optional
 
-from . import __version__, amd_warp_pipeline, occupancy, pipelines
+from . import __version__, amd_warp_pipeline, occupancy, pipelines, plugin, state
 
 CUDA_FAMILIES = (8, 9)
 HIP_ARCHS = ("gfx942", "gfx950")
@@ -41,6 +42,26 @@ def _make_ttgir_sm90_auto(src, metadata, make_ttgir: Callable, settings: pipelin
                             pipelines.with_settings(make_ttgir, off), reuse)
 
 
+@functools.lru_cache(maxsize=256)
+def _key(settings: Optional[pipelines.Settings], amd_auto: bool) -> str:
+    if settings is None:
+        return "triton-autopipe-off"
+    key = f"triton-autopipe-{__version__}-{plugin.fingerprint()}[{settings.key()}]"
+    if amd_auto:
+        key += "[amd-warp-pipeline=auto]"
+    return key
+
+
+@functools.lru_cache(maxsize=256)
+def _key_and_hash(settings: Optional[pipelines.Settings], amd_auto: bool,
+                  previous: Optional[tuple[str, str]]) -> tuple[str, str]:
+    """The ``(key, hash)`` Triton adds to the cache key of each launch: ours, then the previous hook's."""
+    key = _key(settings, amd_auto)
+    if previous is not None:
+        key = f"{key}+{previous[0]}:{previous[1]}"
+    return key, hashlib.sha256(key.encode()).hexdigest()
+
+
 class AutopipeHook:
     """Callable installed as ``triton.knobs.runtime.add_stages_inspection_hook`` (one per process, see
     :mod:`triton_autopipe.state`). It reads the calling thread's settings each time Triton calls it: for the
@@ -50,30 +71,29 @@ class AutopipeHook:
         self.previous = previous
         #: Targets whose ttgir stage we replaced, e.g. {"cuda:90", "hip:gfx942"}.
         self.applied: set[str] = set()
+        self._last: Optional[tuple] = None  # (settings, amd_auto, previous, (key, hash)) of the last launch
 
     @property
     def settings(self) -> Optional[pipelines.Settings]:
         """The settings the calling thread compiles with (None: Triton's pipeline)."""
-        from . import state
-
         return state.current()
 
     def key(self) -> str:
-        settings = self.settings
-        if settings is None:
-            return "triton-autopipe-off"
-        key = f"triton-autopipe-{__version__}[{settings.key()}]"
-        if amd_warp_pipeline.auto_partition():
-            key += "[amd-warp-pipeline=auto]"
-        return key
+        return _key(self.settings, amd_warp_pipeline.auto_partition())
 
     def __call__(self, *args: Any):
         if not args:
-            key = self.key()
-            if self.previous is not None:
-                prev_key, prev_hash = self.previous()
-                key = f"{key}+{prev_key}:{prev_hash}"
-            return key, hashlib.sha256(key.encode()).hexdigest()
+            # Triton asks on every launch: the pair is memoized on what it depends on (the last
+            # one by identity, which is what a loop of launches asks again and again).
+            settings = state.current()
+            amd_auto = amd_warp_pipeline.auto_partition()
+            previous = self.previous() if self.previous is not None else None
+            last = self._last
+            if last is not None and last[0] is settings and last[1] == amd_auto and last[2] == previous:
+                return last[3]
+            pair = _key_and_hash(settings, amd_auto, previous)
+            self._last = (settings, amd_auto, previous, pair)
+            return pair
         backend, stages, options, language, capability = args
         settings = self.settings
         if settings is not None:

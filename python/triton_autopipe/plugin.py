@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .pass_names import PASSES  # noqa: F401
 
 _PKG = Path(__file__).resolve().parent
 _loaded: str | None = None
+_fingerprint: str | None = None
 
 
 def library_path() -> Path:
@@ -43,6 +45,19 @@ def load() -> str:
         passes.plugin.extend_with(path)
         _loaded = path
     return _loaded
+
+
+def fingerprint() -> str:
+    """A digest of what compiles a kernel on our side: the plugin library's bytes and this package's Python
+    sources (the pipeline they build). It joins Triton's cache key, so a rebuilt or edited plugin never gets
+    a kernel its predecessor compiled from Triton's on-disk cache."""
+    global _fingerprint
+    if _fingerprint is None:
+        h = hashlib.sha256(library_path().read_bytes())
+        for source in sorted(_PKG.glob("*.py")):
+            h.update(source.name.encode() + b"\0" + source.read_bytes())
+        _fingerprint = h.hexdigest()[:16]
+    return _fingerprint
 
 
 def add_pass(pm, name: str, options: dict[str, object] | None = None) -> None:

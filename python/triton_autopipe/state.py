@@ -32,6 +32,10 @@ _OFF = object()
 _open_scopes = 0
 #: The hook we installed (it stays the same object while installed).
 _hook: Any = None
+#: The hook we last removed ourselves, reused by the next install.
+_spare: Any = None
+#: ``triton.knobs``, once imported.
+_knobs: Any = None
 
 
 def _scopes() -> list:
@@ -53,22 +57,32 @@ def current() -> Any:
 
 
 def _sync() -> None:
-    """Install our hook if a thread may need it, remove it when none does (call with the lock held)."""
-    global _hook
-    from triton import knobs
+    """Install our hook if a thread may need it, remove it when none does (call with the lock held).
 
-    from . import plugin
-    from .hook import AutopipeHook
+    A scope per launch (``@auto_pipeline``) installs and removes it on every launch, so this is kept
+    cheap: Triton's knobs are looked up once and the hook we removed ourselves is reused."""
+    global _hook, _spare, _knobs
+    if _knobs is None:
+        from triton import knobs
 
-    needed = _process is not None or any(v is not _OFF for v in _own.values()) or _open_scopes > 0
-    installed = _hook is not None and knobs.runtime.add_stages_inspection_hook is _hook
+        _knobs = knobs
+    runtime = _knobs.runtime
+    needed = _process is not None or _open_scopes > 0 or any(v is not _OFF for v in _own.values())
+    installed = _hook is not None and runtime.add_stages_inspection_hook is _hook
     if needed and not installed:
-        plugin.load()
-        _hook = AutopipeHook(knobs.runtime.add_stages_inspection_hook)
-        knobs.runtime.add_stages_inspection_hook = _hook
+        if _spare is None:
+            from . import plugin
+            from .hook import AutopipeHook
+
+            plugin.load()
+            _spare = AutopipeHook(None)
+        _hook, _spare = _spare, None
+        _hook.previous = runtime.add_stages_inspection_hook
+        runtime.add_stages_inspection_hook = _hook
     elif not needed and installed:
-        knobs.runtime.add_stages_inspection_hook = _hook.previous
-        _hook = None
+        runtime.add_stages_inspection_hook = _hook.previous
+        _hook.previous = None
+        _hook, _spare = None, _hook
     elif not needed:
         _hook = None  # someone else replaced it; what is there now is theirs
 

@@ -104,3 +104,31 @@ def test_exported_from_the_package():
 def test_only_jit_functions_are_wrapped():
     with pytest.raises(TypeError, match="above @triton.jit"):
         auto_pipeline(schedule="default")(lambda: None)
+
+
+def test_the_cache_key_follows_the_scope_on_every_launch():
+    """Triton asks our hook for its cache-key entry on every launch, and we memoize it: the entry must still
+    name the settings of the scope the launch runs in, and name the plugin build (its fingerprint)."""
+    from triton_autopipe import plugin
+
+    keys = []
+    for schedule in ("attention-a", "attention-b", "attention-a"):
+        with settings_scope(schedule=schedule):
+            hook = ta.current_hook()
+            keys.append(hook())  # (key, hash), as Triton's JITFunction.run asks
+            assert hook() == keys[-1]  # the memoized answer of the next launch
+    assert "schedule=attention-a" in keys[0][0] and "schedule=attention-b" in keys[1][0]
+    assert keys[0] == keys[2] and keys[0][1] != keys[1][1]
+    assert plugin.fingerprint() in keys[0][0] and len(plugin.fingerprint()) == 16
+
+
+def test_memoized_settings_stay_strict():
+    """The settings of a scope are memoized per value *and type*: ``True`` never passes for ``1``."""
+    with settings_scope(global_to_shared_stages=1) as s:
+        assert s.global_to_shared_stages == 1
+    with pytest.raises(ValueError, match="global_to_shared_stages"):
+        with settings_scope(global_to_shared_stages=True):
+            pass
+    with pytest.raises(TypeError, match="explain must be a bool"):
+        ta.settings_from_environment(explain=1)
+    assert ta.settings_from_environment(explain=True).explain is True
