@@ -42,7 +42,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 __version__ = "0.1.0"
-__all__ = ["enable", "disable", "is_enabled", "current_hook", "opt_path", "auto_pipeline", "__version__"]
+__all__ = ["enable", "disable", "is_enabled", "current_hook", "opt_path", "auto_pipeline", "PipelineConfig",
+           "WarpSpecConfig", "__version__"]
 
 _PKG = Path(__file__).resolve().parent
 
@@ -206,4 +207,8 @@ def __getattr__(name: str):
         from .decorator import auto_pipeline
 
         return auto_pipeline
+    if name in ("PipelineConfig", "WarpSpecConfig"):
+        from . import config
+
+        return getattr(config, name)
     raise AttributeError(f"module 'triton_autopipe' has no attribute {name!r}")

@@ -108,35 +108,92 @@ class AutoPipelined(KernelInterface):
         return f"auto_pipeline({self.overrides})({self.fn!r})"
 
 
-def auto_pipeline(fn: Optional[Any] = None, *, schedule: Optional[str] = None, buffers: Optional[str] = None,
-                  expand: Optional[str] = None, s2r: Optional[str] = None, async_dots: Optional[str] = None,
-                  explain: Optional[bool] = None,
+#: Attribute a plain function gets from ``@auto_pipeline`` below ``@triton.jit``: the overrides.
+_MARK = "__triton_autopipe_overrides__"
+
+
+#: Triton's own ``JITFunction.run``, once :func:`_patch_jit_run` replaced it.
+_jit_run: Any = None
+
+
+def _patch_jit_run() -> None:
+    """Once: Triton's ``JITFunction.run`` (which ``kernel[grid](...)``, ``.warmup`` and the autotuner all
+    call) runs inside a settings scope when its function carries :data:`_MARK` (``@auto_pipeline`` written
+    below ``@triton.jit``, as PR #327 does); other kernels pay one attribute lookup."""
+    global _jit_run
+    from triton.runtime.jit import JITFunction
+
+    if _jit_run is not None:
+        return
+    _jit_run = JITFunction.run
+
+    @functools.wraps(_jit_run)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        overrides = getattr(self.fn, _MARK, None)
+        if overrides is None:
+            return _jit_run(self, *args, **kwargs)
+        with settings_scope(**overrides):
+            return _jit_run(self, *args, **kwargs)
+
+    JITFunction.run = run  # type: ignore[method-assign]
+
+
+def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, schedule: Optional[str] = None,
+                  buffers: Optional[str] = None, expand: Optional[str] = None, s2r: Optional[str] = None,
+                  async_dots: Optional[str] = None, explain: Optional[bool] = None,
                   global_to_shared_stages: Optional[int] = None,
                   shared_to_register_stages: Optional[int] = None) -> Any:
-    """Compile this ``@triton.jit`` kernel with our pipelining and these settings.
+    """Compile this kernel with our pipelining and these settings.
 
-    ``schedule``, ``buffers``, ``expand``, ``s2r``, ``async_dots``, ``explain``: as for
-    :func:`triton_autopipe.enable`; ``global_to_shared_stages``: circular-buffer
-    slots per pipelined load (default: the schedule's distance; more slots than
-    the shared memory holds are reduced, with a remark);
-    ``shared_to_register_stages``: 2 (double buffering) or 1 (off) for our
-    shared->register buffering, which it turns on (``s2r="autopipe"``) unless
-    ``s2r`` says otherwise. Usable bare (``@auto_pipeline``) or called.
+    Give a :class:`~triton_autopipe.config.PipelineConfig` (``auto_pipeline(PipelineConfig(...))`` or
+    ``config=``) or keywords: ``schedule``, ``buffers``, ``expand``, ``s2r``, ``async_dots``, ``explain``: as
+    for :func:`triton_autopipe.enable`; ``global_to_shared_stages``: circular-buffer slots per pipelined
+    load (default: the schedule's distance; more slots than the shared memory holds are reduced, with a
+    remark); ``shared_to_register_stages``: 2 (double buffering) or 1 (off) for our shared->register
+    buffering, which it turns on (``s2r="autopipe"``) unless ``s2r`` says otherwise. Keywords given with a
+    config override its fields. Write it above or below ``@triton.jit`` (and under ``@triton.autotune``);
+    usable bare (``@auto_pipeline``) or called.
 
-    >>> @auto_pipeline(schedule="attention-a")   # doctest: +SKIP
+    >>> from triton_autopipe import PipelineConfig
+    >>> @auto_pipeline(PipelineConfig(global_to_shared_stages=4, schedule="auto"))   # doctest: +SKIP
     ... @triton.jit
     ... def kernel(...): ...
     """
-    overrides = dict(schedule=schedule, buffers=buffers, expand=expand, s2r=s2r, async_dots=async_dots,
-                     explain=explain,
-                     global_to_shared_stages=global_to_shared_stages,
-                     shared_to_register_stages=shared_to_register_stages)
-    if shared_to_register_stages is not None and s2r is None:
-        overrides["s2r"] = "autopipe"
+    from .config import PipelineConfig
 
-    def wrap(f: Any) -> AutoPipelined:
-        if not hasattr(f, "run"):
-            raise TypeError("auto_pipeline wraps a @triton.jit function (put it above @triton.jit)")
-        return AutoPipelined(f, overrides)
+    if isinstance(fn, PipelineConfig):
+        if config is not None:
+            raise TypeError("triton-autopipe: auto_pipeline got two PipelineConfigs (positional and config=)")
+        fn, config = None, fn
+    overrides: dict[str, Any] = {}
+    if config is not None:
+        if not isinstance(config, PipelineConfig):
+            raise TypeError(f"triton-autopipe: auto_pipeline(config=...) takes a PipelineConfig, got {config!r}")
+        if config.warp_spec is not None:
+            raise ValueError("triton-autopipe: PipelineConfig.warp_spec: warp specialization is not available "
+                             f"yet in triton-autopipe (issue #19); drop warp_spec={config.warp_spec!r}")
+        overrides.update(config.overrides())
+    given = dict(schedule=schedule, buffers=buffers, expand=expand, s2r=s2r, async_dots=async_dots,
+                 explain=explain, global_to_shared_stages=global_to_shared_stages,
+                 shared_to_register_stages=shared_to_register_stages)
+    if shared_to_register_stages is not None and s2r is None:
+        given["s2r"] = "autopipe"
+    overrides.update({k: v for k, v in given.items() if v is not None})
+    for name in _FIELDS:
+        overrides.setdefault(name, None)
+    # Validate now (bad values are the decorator's error, not the launch's).
+    from .pipelines import Settings
+
+    dataclasses.replace(Settings(), **{k: v for k, v in overrides.items() if v is not None})
+
+    def wrap(f: Any) -> Any:
+        if hasattr(f, "run"):  # above @triton.jit (or above @triton.autotune's result)
+            return AutoPipelined(f, overrides)
+        if callable(f) and hasattr(f, "__code__"):  # below @triton.jit: mark the function
+            setattr(f, _MARK, {k: v for k, v in overrides.items() if v is not None})
+            _patch_jit_run()
+            return f
+        raise TypeError(f"triton-autopipe: auto_pipeline wraps a @triton.jit function or the Python function "
+                        f"@triton.jit will compile, got {f!r}")
 
     return wrap(fn) if fn is not None else wrap

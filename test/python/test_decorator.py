@@ -101,9 +101,17 @@ def test_exported_from_the_package():
     assert exported is auto_pipeline and "auto_pipeline" in ta.__all__
 
 
-def test_only_jit_functions_are_wrapped():
-    with pytest.raises(TypeError, match="above @triton.jit"):
-        auto_pipeline(schedule="default")(lambda: None)
+def test_only_kernels_and_their_functions_are_wrapped():
+    """A @triton.jit function (above it) or the Python function @triton.jit will compile (below it); nothing
+    else."""
+    for other in (3, "kernel", object()):
+        with pytest.raises(TypeError, match="wraps a @triton.jit function or the Python function"):
+            auto_pipeline(schedule="default")(other)
+
+    def f(x):
+        return x
+
+    assert auto_pipeline(schedule="default")(f) is f  # marked, left a Python function for @triton.jit
 
 
 def test_the_cache_key_follows_the_scope_on_every_launch():
