@@ -135,7 +135,7 @@ def _patch_jit_run() -> None:
         with settings_scope(**overrides):
             return _jit_run(self, *args, **kwargs)
 
-    JITFunction.run = run  # type: ignore[method-assign]
+    JITFunction.run = run
 
 
 def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, schedule: Optional[str] = None,
