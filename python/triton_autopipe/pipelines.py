@@ -12,8 +12,10 @@ one table of what replaces what (``docs/design.md`` shows it).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import dispatch, plugin
 
@@ -103,10 +105,26 @@ class Settings:
 # -- Options of our passes for one Settings -----------------------------------------------------------------------
 
 
+#: Where ``explain``'s text report goes: ``-`` (stderr), or a file path (appended to) inside
+#: :func:`report_to` (``python -m triton_autopipe explain`` reads it back).
+_report_target: contextvars.ContextVar[str] = contextvars.ContextVar("triton_autopipe_report", default="-")
+
+
+@contextlib.contextmanager
+def report_to(path: str) -> Iterator[None]:
+    """Compiles of the calling context under ``explain`` append their report to ``path`` (no spaces)."""
+    token = _report_target.set(path)
+    try:
+        yield
+    finally:
+        _report_target.reset(token)
+
+
 def _with_output(settings: Settings, opts: dict[str, object]) -> dict[str, object]:
-    """``opts`` plus ``output=-`` (remarks and schedules to stderr) under ``explain``."""
+    """``opts`` plus ``output=-`` (remarks and schedules to stderr, or :func:`report_to`'s file) under
+    ``explain``."""
     if settings.explain:
-        opts["output"] = "-"
+        opts["output"] = _report_target.get()
     return opts
 
 

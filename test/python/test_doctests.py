@@ -9,7 +9,8 @@ ta = pytest.importorskip("triton_autopipe", reason="triton_autopipe is not insta
 
 
 @pytest.mark.parametrize("module", ["triton_autopipe.pipelines", "triton_autopipe.decorator", "triton_autopipe.occupancy",
-                                    "triton_autopipe.config", "triton_autopipe.state", "benchmarks.barriers",
+                                    "triton_autopipe.config", "triton_autopipe.state", "triton_autopipe.explain",
+                                    "benchmarks.barriers",
                                     # the attention benchmark's --configs parsing and --tune config space
                                     "benchmarks.attention", "benchmarks.kernels.attention"])
 def test_docstring_examples(module, fresh_hook):
