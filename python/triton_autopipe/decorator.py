@@ -138,7 +138,8 @@ def _patch_jit_run() -> None:
     JITFunction.run = run
 
 
-def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, schedule: Optional[str] = None,
+def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, configs: Optional[list] = None,
+                  key: Optional[list] = None, schedule: Optional[str] = None,
                   buffers: Optional[str] = None, expand: Optional[str] = None, s2r: Optional[str] = None,
                   async_dots: Optional[str] = None, explain: Optional[bool] = None,
                   global_to_shared_stages: Optional[int] = None,
@@ -151,7 +152,9 @@ def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, sch
     load (default: the schedule's distance; more slots than the shared memory holds are reduced, with a
     remark); ``shared_to_register_stages``: 2 (double buffering) or 1 (off) for our shared->register
     buffering, which it turns on (``s2r="autopipe"``) unless ``s2r`` says otherwise. Keywords given with a
-    config override its fields. Write it above or below ``@triton.jit`` (and under ``@triton.autotune``);
+    config override its fields. ``configs=[PipelineConfig(...), ...]`` with ``key=[argument names]``
+    autotunes the pipeline: the fastest config per key, timed on the launch's arguments and kept on disk
+    (:mod:`triton_autopipe.tuning`); keywords then apply to every config. Write it above or below ``@triton.jit`` (and under ``@triton.autotune``);
     usable bare (``@auto_pipeline``) or called.
 
     >>> from triton_autopipe import PipelineConfig
@@ -186,7 +189,17 @@ def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, sch
 
     dataclasses.replace(Settings(), **{k: v for k, v in overrides.items() if v is not None})
 
+    if configs is not None and config is not None:
+        raise TypeError("triton-autopipe: auto_pipeline takes config= or configs=, not both")
+
     def wrap(f: Any) -> Any:
+        if configs is not None:
+            if not hasattr(f, "run"):
+                raise TypeError("triton-autopipe: auto_pipeline(configs=...) goes above @triton.jit "
+                                "(and above @triton.autotune)")
+            from .tuning import PipelineTuner
+
+            return PipelineTuner(f, configs, list(key or []), overrides)
         if hasattr(f, "run"):  # above @triton.jit (or above @triton.autotune's result)
             return AutoPipelined(f, overrides)
         if callable(f) and hasattr(f, "__code__"):  # below @triton.jit: mark the function
