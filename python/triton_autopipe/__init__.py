@@ -2,6 +2,15 @@
 
 Turn it on for one kernel, with its own settings::
 
+    from triton_autopipe import auto_pipeline, PipelineConfig
+
+    @triton.jit
+    @auto_pipeline(PipelineConfig(global_to_shared_stages=3, schedule="attention-a"))
+    def attn_fwd(...): ...
+
+(``auto_pipeline(configs=[...], key=[...])`` autotunes the pipeline; ``python -m triton_autopipe explain``
+shows a kernel's schedules and a picture of them, on the CPU), or keywords above ``@triton.jit``::
+
     @triton_autopipe.auto_pipeline(schedule="attention-a", global_to_shared_stages=3)
     @triton.jit
     def attn_fwd(...): ...

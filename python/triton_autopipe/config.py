@@ -82,6 +82,13 @@ class PipelineConfig:
     - ``async_dots`` (str or None): sm90 wgmma waits, as for :func:`triton_autopipe.enable`; None: the
       global setting.
     - ``explain`` (bool or None): print each loop's schedule; None: the global setting.
+
+    >>> PipelineConfig(global_to_shared_stages=4, enable_async_copy=False).overrides()["buffers"]
+    'registers'
+    >>> PipelineConfig(schedule="fast")
+    Traceback (most recent call last):
+    ...
+    ValueError: triton-autopipe: PipelineConfig.schedule must be one of ('auto', 'default', 'attention-a', 'attention-b', 'triton'), got 'fast'
     """
 
     global_to_shared_stages: Optional[int] = None
