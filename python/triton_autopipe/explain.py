@@ -92,12 +92,40 @@ def parse_report(text: str) -> Report:
     return report
 
 
-def table(loop: LoopSchedule) -> str:
-    """The schedule table of one loop (op, source line, stage, cluster), in body order."""
+_BUFFER = re.compile(r"load at [^\s]*?([^/\s]+\.py):(\d+):\d+[^;]*?: (\d+) slot\(s\) [^;]*?, stage \d+ -> \d+ "
+                     r"\(([^)]*)\)")
+
+
+def buffers(report: Report) -> dict[str, str]:
+    """``file:line`` of each load in circular buffers -> "N slots, kind" (from ``autopipe-allocate-buffers``).
+
+    >>> r = Report(decisions=[("autopipe-allocate-buffers", "loop at k.py:3:5: 1 load(s) in circular buffers: "
+    ...            "load at /a/k.py:4:9: 3 slot(s) !ttg.memdesc<3x64xf16>, stage 0 -> 2 (async copy, local_load)")])
+    >>> buffers(r)
+    {'k.py:4': '3 slots, async copy, local_load'}
+    """
+    out = {}
+    for name, text in report.decisions:
+        if name == "autopipe-allocate-buffers":
+            for m in _BUFFER.finditer(text):
+                out[f"{m.group(1)}:{m.group(2)}"] = f"{m.group(3)} slots, {m.group(4)}"
+    return out
+
+
+_BUFFER_OPS = ("ttg.async_copy_global_to_local", "ttng.async_tma_copy_global_to_local", "ttg.local_store",
+               "ttg.async_wait", "ttng.wait_barrier", "tt.load", "tt.descriptor_load")
+
+
+def table(loop: LoopSchedule, slots: Optional[dict[str, str]] = None) -> str:
+    """The schedule table of one loop (op, source line, stage, cluster, and for the copies and waits of a
+    load in circular buffers its slots and copy kind), in body order."""
+    slots = slots or {}
     width = max([len(o.name) for o in loop.ops] + [2])
     lines = [f"loop #{loop.index} in @{loop.function} at {loop.location}: {loop.stages} stage(s)",
-             f"  {'op':{width}}  {'source':24}  stage  cluster"]
-    lines += [f"  {o.name:{width}}  {o.line:24}  {o.stage:5}  {o.cluster:7}" for o in loop.ops]
+             f"  {'op':{width}}  {'source':24}  stage  cluster  buffer"]
+    for o in loop.ops:
+        buffer = slots.get(o.line, "") if o.name in _BUFFER_OPS else ""
+        lines.append(f"  {o.name:{width}}  {o.line:24}  {o.stage:5}  {o.cluster:7}  {buffer}".rstrip())
     return "\n".join(lines)
 
 
@@ -247,9 +275,10 @@ def explain(spec: str, target: str = "cuda:90", signature: str = "", constexprs:
         os.unlink(report_path)
     for name, text in report.decisions:
         print(f"{name}: {text}")
+    slots = buffers(report)
     for loop in report.loops:
         print()
-        print(table(loop))
+        print(table(loop, slots))
         if out is not None:
             for p in draw(loop, out):
                 print(f"  picture: {p}")

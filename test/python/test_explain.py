@@ -32,6 +32,8 @@ def test_explain_gemm_table_and_picture(tmp_path, capsys):
     assert stage_of["ttg.async_copy_global_to_local"] == 0 and stage_of["ttng.warp_group_dot"] == 2
     printed = capsys.readouterr().out
     assert "ttng.warp_group_dot" in printed and "gemm.py:99" in printed  # the table, with source lines
+    copies = [line for line in printed.splitlines() if "ttg.async_copy_global_to_local" in line]
+    assert len(copies) == 2 and all("3 slots, async copy" in line for line in copies)
     svg, png = tmp_path / "loop0.svg", tmp_path / "loop0.png"
     assert png.stat().st_size > 20_000 and png.read_bytes()[:4] == b"\x89PNG"
     text = svg.read_text()
