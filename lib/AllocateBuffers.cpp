@@ -325,7 +325,8 @@ SmallVector<Group> formGroups(MutableArrayRef<Candidate> cands) {
   return groups;
 }
 
-/// The first load and the first consumer of group `gi` in body order.
+/// The first load and the first read point (readPoint) of group `gi` in body
+/// order.
 std::pair<Operation *, Operation *> firstLoadAndUse(ArrayRef<Candidate> cands,
                                                     unsigned gi) {
   Operation *firstLoad = nullptr, *firstUse = nullptr;
@@ -334,8 +335,9 @@ std::pair<Operation *, Operation *> firstLoadAndUse(ArrayRef<Candidate> cands,
       continue;
     if (!firstLoad || c.load->isBeforeInBlock(firstLoad))
       firstLoad = c.load;
-    if (!firstUse || c.consumer->isBeforeInBlock(firstUse))
-      firstUse = c.consumer;
+    Operation *read = readPoint(c);
+    if (!firstUse || read->isBeforeInBlock(firstUse))
+      firstUse = read;
   }
   return {firstLoad, firstUse};
 }

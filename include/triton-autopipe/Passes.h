@@ -26,6 +26,8 @@ enum class ScheduleKind { Default, AttentionA, AttentionB, Auto };
 enum class CopyMode { Auto, Async, Registers };
 /// `async-dots` of autopipe-expand-loops: where async wgmma waits go.
 enum class AsyncDotsMode { Auto, Autopipe, Triton, Off };
+/// `mode` of autopipe-insert-barriers.
+enum class BarrierMode { Prove, Place };
 
 #define GEN_PASS_DECL
 #include "triton-autopipe/Passes.h.inc"

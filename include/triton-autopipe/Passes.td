@@ -443,4 +443,49 @@ def DoubleBufferOperandsPass
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// autopipe-insert-barriers
+//===----------------------------------------------------------------------===//
+
+def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
+  let summary = "Membar-aware CTA barriers for the loops our passes handled, "
+                "and the proof that Triton's Membar adds none there";
+  let description = [{
+    Runs Triton's barrier analysis (`ModuleMembarAnalysis` over Triton's
+    `ModuleAllocation`, with the target's filter: `NVIDIA::canSkipBarSync` on
+    `cuda:*`, `AMD::membarFilter` on `hip:*`) on a copy of the module and
+    compares, for every `scf.for` carrying an `autopipe.*` attribute (a loop
+    our passes handled), the copy with the module. `mode=prove` changes
+    nothing and reports per loop how many CTA barriers Membar adds inside it,
+    each with its reason (the op after it and the buffers it touches, named by
+    the source line of their `ttg.local_alloc`, or the `ttg.async_wait` it
+    follows), and how many barriers were already there. `mode=place` inserts
+    those barriers as `ttg.barrier local`, marked by their location
+    `"autopipe.barrier: <reason>"(<location of the op after it>)` (one remark
+    per loop lists them), and proves the result: a loop where Membar
+    would still add one gets a warning naming it. Loops without an
+    `autopipe.*` attribute and everything outside our loops are left to
+    Membar at lowering.
+
+    Run it last (the hook's explain and `python -m benchmarks barriers` run it
+    on the TTGIR that Triton's `make_llir` receives: Membar runs there, after
+    `ModuleAllocation`); earlier in the pipeline later passes may still add
+    shared-memory ops that Membar then synchronizes at lowering.
+  }];
+  let options = [
+    Option<"mode", "mode", "BarrierMode", /*default=*/"BarrierMode::Prove",
+           "prove: report only; place: insert the barriers Membar would add "
+           "in our loops, marked, then prove.", [{::llvm::cl::values(
+             clEnumValN(BarrierMode::Prove, "prove",
+                        "report the barriers Membar adds in our loops"),
+             clEnumValN(BarrierMode::Place, "place",
+                        "insert them (ttg.barrier local), then prove"))}]>,
+    RemarksOption<1, "Emit one remark per loop we handled: Membar's barriers "
+                     "in it and their reasons (and, with place, the ones "
+                     "inserted).">,
+    OutputOption,
+  ];
+  let dependentDialects = ["::mlir::triton::gpu::TritonGPUDialect"];
+}
+
 #endif // TRITON_AUTOPIPE_PASSES_TD

@@ -251,6 +251,13 @@ std::pair<Value, Value> buffers::advanceCounter(LoweringState &state,
   return {sel.getResult(), wrap.getResult()};
 }
 
+Operation *buffers::readPoint(const Candidate &c) {
+  if (c.kind == CopyKind::RegisterStaged && c.load->getNextNode() &&
+      c.load->getBlock() == c.consumer->getBlock())
+    return c.load->getNextNode();
+  return c.consumer;
+}
+
 Value buffers::readSlot(Candidate &c, Value buffer, Value extract, Value token,
                         Type type, Operation *before) {
   OpBuilder cb(before ? before : c.consumer);

@@ -180,6 +180,17 @@ Counters createBuffersAndCounters(LoweringState &state,
 std::pair<Value, Value> advanceCounter(LoweringState &state, Value counter,
                                        Value n, Operation *before, int stage,
                                        int cluster);
+/// Where the consumer's read of the slot goes in body order (in the
+/// consumer's stage and cluster either way): right after the load for a
+/// register-staged slot (the position Triton's stream pipeliner gives its
+/// local_load, so that the read comes before the ops of the consumer's
+/// cluster that follow the load in the source, e.g. attention's P conversion
+/// through shared memory, and the one CTA barrier before those also orders
+/// the slot's refill at the end of the iteration); right before the consumer
+/// for the others (their read follows a wait or an mbarrier wait).
+Operation *readPoint(const Candidate &c);
+/// (readPoint is evaluated before the group's counter is placed; the
+/// lowering places the read after that counter.)
 /// The consumer's read of slot `extract` before `before` (default: the
 /// consumer): the view replaces the local_alloc the load fed (returns null),
 /// or a local_load of `type` (ordered after `token`, if any) is returned.

@@ -18,6 +18,7 @@ LOWER_WARP_PIPELINE = 'autopipe-lower-warp-pipeline'
 ALLOCATE_BUFFERS = 'autopipe-allocate-buffers'
 EXPAND_LOOPS = 'autopipe-expand-loops'
 DOUBLE_BUFFER_OPERANDS = 'autopipe-double-buffer-operands'
+INSERT_BARRIERS = 'autopipe-insert-barriers'
 
 #: pass argument -> option name -> {type, default, values}
 PASSES: dict[str, dict[str, dict]] = {
@@ -64,6 +65,11 @@ PASSES: dict[str, dict[str, dict]] = {
         'output': {'type': 'string', 'default': '', 'values': []},
         'prefetch-next': {'type': 'bool', 'default': 'true', 'values': []},
     },
+    INSERT_BARRIERS: {
+        'mode': {'type': 'enum', 'default': 'prove', 'values': ['prove', 'place']},
+        'remarks': {'type': 'bool', 'default': 'true', 'values': []},
+        'output': {'type': 'string', 'default': '', 'values': []},
+    },
 }
 
-__all__ = ['PRINT_SCHEDULE', 'SCHEDULE_LOOPS', 'WARP_PIPELINE_REGIONS', 'LOWER_WARP_PIPELINE', 'ALLOCATE_BUFFERS', 'EXPAND_LOOPS', 'DOUBLE_BUFFER_OPERANDS', 'PASSES']
+__all__ = ['PRINT_SCHEDULE', 'SCHEDULE_LOOPS', 'WARP_PIPELINE_REGIONS', 'LOWER_WARP_PIPELINE', 'ALLOCATE_BUFFERS', 'EXPAND_LOOPS', 'DOUBLE_BUFFER_OPERANDS', 'INSERT_BARRIERS', 'PASSES']

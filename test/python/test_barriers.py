@@ -53,18 +53,6 @@ def test_row_verdicts():
     assert not Row("k", "cuda:90", triton=[2], ours=[2]).fewer
 
 
-#: Where ours has more barriers today (measured with ``python -m benchmarks barriers``): AMD attention, one
-#: ``s_barrier`` an iteration more than Triton's stream pipeliner (5 against 4). Open in issue #17; strict, so
-#: a fix shows up as a failure to remove the entry.
-MORE_TODAY = {
-    ("attn_fp16_d64_full_128x64_w8_s3", "hip:gfx950"),
-    ("attn_fp16_d64_causal_64x64_w4_s3_ragged", "hip:gfx942"),
-    ("attn_fp16_d64_causal_64x64_w4_s3_ragged", "hip:gfx950"),
-    ("attn_desc_bf16_d64_full_128x64_w8_s3", "hip:gfx942"),
-    ("attn_desc_bf16_d64_full_128x64_w8_s3", "hip:gfx950"),
-}
-
-
 def _pairs():
     from benchmarks.kernels.corpus import corpus
 
@@ -73,9 +61,7 @@ def _pairs():
         if e.name.startswith("gluon"):
             continue  # Gluon kernels: Triton's pipeline does not run on them
         for t in e.targets:
-            marks = [pytest.mark.xfail(strict=True, reason="issue #17: one s_barrier an iteration more than "
-                                       "Triton's AMD stream pipeliner")] if (e.name, t) in MORE_TODAY else []
-            out.append(pytest.param(e, t, id=f"{e.name}-{t}", marks=marks))
+            out.append(pytest.param(e, t, id=f"{e.name}-{t}"))
     return out
 
 

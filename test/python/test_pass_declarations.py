@@ -80,7 +80,7 @@ def test_committed_generated_files_are_current(name, committed):
 
 def test_every_listing_has_the_declared_passes():
     declared = _td_passes()
-    assert len(declared) == 7 and "autopipe-expand-loops" in declared
+    assert len(declared) == 8 and "autopipe-expand-loops" in declared and "autopipe-insert-barriers" in declared
     assert [p["name"] for p in _C.list_passes()] == declared
     assert list(_listed_passes()) == declared
     assert list(pass_names.PASSES) == declared

@@ -20,12 +20,13 @@
 // CHECK-NEXT:   %[[IW:.*]] = arith.cmpi sge, %[[I1]], %{{.*}} {loop.cluster = 1 : i32, loop.stage = 0 : i32}
 // CHECK-NEXT:   %[[I:.*]] = arith.select %[[IW]], %{{.*}}, %[[I1]] {loop.cluster = 1 : i32, loop.stage = 0 : i32}
 // CHECK-NEXT:   %[[LA:.*]] = tt.load {{.*}} {loop.cluster = 1 : i32, loop.stage = 0 : i32}
-// CHECK:        %[[LB:.*]] = tt.load {{.*}} {loop.cluster = 1 : i32, loop.stage = 0 : i32}
-// Extract index and the reads, with the MMA (stage 2).
+// Extract index and the reads in the MMA's stage (2) and cluster, right after
+// each load in body order (where Triton's stream pipeliner reads its slots).
 // CHECK:        %[[E:.*]] = arith.select {{.*}} {loop.cluster = 2 : i32, loop.stage = 2 : i32}
 // CHECK-NEXT:   %[[VA:.*]] = ttg.memdesc_index %[[A]][%[[E]]] {loop.cluster = 2 : i32, loop.stage = 2 : i32}
 // CHECK-NEXT:   ttg.local_load %[[VA]] {loop.cluster = 2 : i32, loop.stage = 2 : i32}
-// CHECK:        %[[VB:.*]] = ttg.memdesc_index %[[B]][%[[E]]] {loop.cluster = 2 : i32, loop.stage = 2 : i32}
+// CHECK:        %[[LB:.*]] = tt.load {{.*}} {loop.cluster = 1 : i32, loop.stage = 0 : i32}
+// CHECK-NEXT:   %[[VB:.*]] = ttg.memdesc_index %[[B]][%[[E]]] {loop.cluster = 2 : i32, loop.stage = 2 : i32}
 // CHECK-NEXT:   ttg.local_load %[[VB]] {loop.cluster = 2 : i32, loop.stage = 2 : i32}
 // CHECK:        tt.dot {{.*}} {loop.cluster = 2 : i32, loop.stage = 2 : i32}
 // The stores: last cluster (3), the loads' stage.

@@ -20,11 +20,17 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 // CHECK:       %[[B:.+]] = ttg.local_alloc : () -> !ttg.memdesc<2x32x64xf16
 // CHECK:       scf.for {{.*}} iter_args(%{{.*}}, %[[INS:[^ ]+]] = %c-1_i32, %[[EXT:[^ ]+]] = %c-1_i32)
 // CHECK:         %[[I:.+]] = arith.select {{.*}} {loop.cluster = 1 : i32, loop.stage = 0 : i32}
+// The reads sit right after their loads in body order (in the MFMA's stage
+// and cluster), where Triton's stream pipeliner puts its local_loads.
 // CHECK:         %[[LA:.+]] = tt.load %{{.*}}, %{{.*}}, %{{.*}} {loop.cluster = 1 : i32, loop.stage = 0 : i32}
-// CHECK:         %[[LB:.+]] = tt.load
-// CHECK:         %[[E:.+]] = arith.select {{.*}} {loop.cluster = 0 : i32, loop.stage = 2 : i32}
-// CHECK:         %[[RA:.+]] = ttg.memdesc_index %[[A]][%[[E]]] {loop.cluster = 0 : i32, loop.stage = 2 : i32}
-// CHECK:         %[[VA:.+]] = ttg.local_load %[[RA]] {loop.cluster = 0 : i32, loop.stage = 2 : i32}
+// CHECK-NEXT:    arith.addi {{.*}} {loop.cluster = 0 : i32, loop.stage = 2 : i32}
+// CHECK-NEXT:    arith.cmpi
+// CHECK-NEXT:    %[[E:.+]] = arith.select {{.*}} {loop.cluster = 0 : i32, loop.stage = 2 : i32}
+// CHECK-NEXT:    %[[RA:.+]] = ttg.memdesc_index %[[A]][%[[E]]] {loop.cluster = 0 : i32, loop.stage = 2 : i32}
+// CHECK-NEXT:    %[[VA:.+]] = ttg.local_load %[[RA]] {loop.cluster = 0 : i32, loop.stage = 2 : i32}
+// CHECK-NEXT:    %[[LB:.+]] = tt.load
+// CHECK-NEXT:    %[[RB:.+]] = ttg.memdesc_index %[[B]][%[[E]]] {loop.cluster = 0 : i32, loop.stage = 2 : i32}
+// CHECK-NEXT:    ttg.local_load %[[RB]]
 // CHECK:         ttg.convert_layout %[[VA]]
 // CHECK:         tt.dot
 // CHECK:         %[[SA:.+]] = ttg.memdesc_index %[[A]][%[[I]]] {loop.cluster = 2 : i32, loop.stage = 0 : i32}
