@@ -7,14 +7,20 @@ on their hottest loop, the one with the most barriers (LLVM unrolls, peels or sp
 two, so the per-loop lists are shown, not matched).
 Issue #17's bar: never more barriers per iteration than Triton's pipeline, fewer on attention.
 
+The ``membar`` column is ``autopipe-insert-barriers``' proof, run where Triton's Membar runs (the TTGIR of
+``make_llir`` right before ``scf-to-cf``): per loop our passes handled, how many CTA barriers Membar adds there
+(the bar: 0 once our barrier pass places them).
+
     python -m benchmarks barriers --out /tmp/bars            # every corpus kernel, every target it is for
     python -m benchmarks barriers --only attn_desc --targets cuda:90
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +78,8 @@ class Row:
     target: str
     triton: list[int] = field(default_factory=list)
     ours: list[int] = field(default_factory=list)
+    #: Per loop our passes handled: the CTA barriers Triton's Membar adds in it (autopipe-insert-barriers' proof).
+    membar: list[int] = field(default_factory=list)
     error: str = ""
 
     @property
@@ -85,6 +93,42 @@ class Row:
         return max(self.ours, default=0) < max(self.triton, default=0)
 
 
+_PROOF = re.compile(r"^autopipe-insert-barriers: loop at .*?: Membar adds (\d+) CTA barrier", re.M)
+
+
+@contextlib.contextmanager
+def membar_proof(report: Path):
+    """While active, every ``make_llir`` runs ``autopipe-insert-barriers`` (prove) right before ``scf-to-cf``,
+    appending its report to ``report``; the compile cache is bypassed (a cached kernel runs no passes)."""
+    import triton
+    from triton._C.libtriton import passes
+    from triton_autopipe import plugin
+
+    original = passes.convert.add_scf_to_cf
+
+    def add_scf_to_cf(pm: Any) -> None:
+        plugin.add_pass(pm, plugin.INSERT_BARRIERS, {"remarks": False, "output": str(report)})
+        original(pm)
+
+    passes.convert.add_scf_to_cf = add_scf_to_cf
+    always = triton.knobs.compilation.always_compile
+    triton.knobs.compilation.always_compile = True
+    try:
+        yield
+    finally:
+        passes.convert.add_scf_to_cf = original
+        triton.knobs.compilation.always_compile = always
+
+
+def proof_counts(text: str) -> list[int]:
+    """Membar's barriers per loop from the proof's report.
+
+    >>> proof_counts("autopipe-insert-barriers: loop at k.py:3:5: Membar adds 2 CTA barrier(s) in it: ...\\n")
+    [2]
+    """
+    return [int(m.group(1)) for m in _PROOF.finditer(text)]
+
+
 def count(entry: Any, target: str) -> Row:
     """Compile ``entry`` for ``target`` with Triton's pipeline and with ours; count barriers per loop."""
     import triton
@@ -96,8 +140,11 @@ def count(entry: Any, target: str) -> Row:
     row = Row(entry.name, target)
     try:
         theirs = triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
-        with settings_scope():
-            ours = triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
+        with tempfile.TemporaryDirectory() as tmp, settings_scope():
+            report = Path(tmp) / "proof.txt"
+            with membar_proof(report):
+                ours = triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
+            row.membar = proof_counts(report.read_text() if report.exists() else "")
     except Exception as exc:  # noqa: BLE001 - reported in the row
         row.error = f"{type(exc).__name__}: {str(exc)[:200]}"
         return row
@@ -122,16 +169,19 @@ def run(only: str = "", targets: tuple[str, ...] = ()) -> list[Row]:
 
 def table(rows: list[Row]) -> str:
     """Markdown: barriers per iteration of each loop, Triton's and ours."""
-    out = ["| kernel | target | Triton (hottest loop) | ours (hottest loop) | | Triton (loops) | ours (loops) |",
-           "|---|---|---|---|---|---|---|"]
+    out = ["| kernel | target | Triton (hottest loop) | ours (hottest loop) | | Triton (loops) | ours (loops) "
+           "| Membar adds in our loops |",
+           "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         verdict = r.error or ("MORE" if r.more else "fewer" if r.fewer else "same")
         out.append(f"| {r.kernel} | {r.target} | {max(r.triton, default=0)} | {max(r.ours, default=0)} | {verdict} "
-                   f"| {_short(r.triton)} | {_short(r.ours)} |")
+                   f"| {_short(r.triton)} | {_short(r.ours)} | {r.membar} |")
     more = [f"{r.kernel}/{r.target}" for r in rows if r.more]
     out.append("")
     out.append(f"{len(rows)} kernel/target pairs: {sum(r.fewer for r in rows)} with fewer barriers than Triton's, "
-               f"{len(more)} with more{': ' + ', '.join(more) if more else ''}.")
+               f"{len(more)} with more{': ' + ', '.join(more) if more else ''}. Membar adds "
+               f"{sum(sum(r.membar) for r in rows)} barriers in the {sum(len(r.membar) for r in rows)} loops our "
+               "passes handled (autopipe-insert-barriers' proof; 0 once our barrier pass places them).")
     return "\n".join(out)
 
 

@@ -47,6 +47,7 @@ PASSES: list[tuple[str, list[tuple[str, str]]]] = [
     ("autopipe-double-buffer-operands", [("stages", "int"), ("k-slice", "int"), ("prefetch-next", "bool")]),
     ("autopipe-warp-pipeline-regions", [("auto-partition", "bool"), ("auto-partition-warps", "int")]),
     ("autopipe-lower-warp-pipeline", [("warps-per-group", "int")]),
+    ("autopipe-insert-barriers", [("mode", "enum:prove,place")]),
 ]
 
 #: Pipelines run in the hook's order (what Triton's make_ttgir runs of ours).
@@ -55,6 +56,7 @@ CHAINS = [
     ["autopipe-schedule-loops", "autopipe-expand-loops", "autopipe-double-buffer-operands"],
     ["autopipe-schedule-loops", "autopipe-print-schedule", "autopipe-allocate-buffers", "autopipe-expand-loops"],
     ["autopipe-warp-pipeline-regions", "autopipe-lower-warp-pipeline"],
+    ["autopipe-schedule-loops", "autopipe-allocate-buffers", "autopipe-expand-loops", "autopipe-insert-barriers"],
 ]
 
 EDGE_INTS = [0, 1, 2, 3, 4, 7, 8, 31, 32, 64, 1000, -1, -2, 2**31 - 1, -2**31, 2**32, 2**63 - 1]

@@ -263,6 +263,21 @@ def _hip_pipeline(plan: dispatch.Plan, original: Callable, pm: Any, *args: Any) 
         plugin.add_pass(pm, plugin.DOUBLE_BUFFER_OPERANDS, double_buffer_options(settings))
 
 
+def _llir_scf_to_cf(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
+    """``make_llir`` under ``explain``: ``autopipe-insert-barriers`` (prove) right before ``scf-to-cf``, on the
+    TTGIR Triton's Membar will see, reports per loop we handled the CTA barriers Membar adds there and why."""
+    if plan.settings.explain:
+        plugin.add_pass(pm, plugin.INSERT_BARRIERS, _with_output(plan.settings, {"remarks": False}))
+    original(pm)
+
+
+def with_barrier_proof(stage: Callable[[Any, dict], Any], settings: Settings) -> Callable[[Any, dict], Any]:
+    """Triton's ``stages["llir"]`` with :func:`_llir_scf_to_cf`'s proof (only under ``explain``)."""
+    if not settings.explain:
+        return stage
+    return with_settings(stage, settings)
+
+
 def _hip_warp_pipeline(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
     from .amd_warp_pipeline import REGIONS
 
@@ -298,6 +313,8 @@ SWAPS: tuple[Swap, ...] = (
     Swap("passes.ttgpuir.add_optimize_dot_operands", "autopipe-double-buffer-operands, or Triton's prefetch, first",
          "only its call after the pipeliner where no prefetch came before it (sm90): s2r == autopipe (ours) "
          "or s2r == prefetch (Triton's)", _cuda_optimize_dot_operands),
+    Swap("passes.convert.add_scf_to_cf", "autopipe-insert-barriers (prove), then Triton's",
+         "explain (make_llir, CUDA and HIP: the CTA barriers Membar adds in our loops, with reasons)", _llir_scf_to_cf),
     Swap("amd.passes.ttgpuir.add_schedule_loops", "autopipe-schedule-loops",
          "schedule != triton (else Triton's); complete schedule when our lowering follows", _hip_schedule_loops),
     Swap("amd.passes.ttgpuir.add_pipeline",

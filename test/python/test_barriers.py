@@ -71,3 +71,40 @@ def test_never_more_barriers_than_triton(entry, target):
     assert not row.error, row.error
     assert row.triton, "Triton's code has a loop"
     assert not row.more, f"barriers per loop: Triton {row.triton}, ours {row.ours}"
+
+
+def test_proof_counts_per_loop():
+    from benchmarks.barriers import proof_counts
+
+    text = ("autopipe-insert-barriers: loop at k.py:3:5: Membar adds 2 CTA barrier(s) in it: before x; before y; "
+            "placed by autopipe-insert-barriers: 0, other barriers already there: 0\n"
+            "autopipe-allocate-buffers: loop at k.py:3:5: ...\n"
+            "autopipe-insert-barriers: loop at k.py:9:5: Membar adds 0 CTA barrier(s) in it; placed by ...\n")
+    assert proof_counts(text) == [2, 0]
+
+
+def test_explain_reports_membar_proof(tmp_path, monkeypatch):
+    """Under explain, make_llir runs autopipe-insert-barriers' proof right before scf-to-cf: one line per loop
+    we handled, with each barrier Membar adds there and its reason (sm80 attention: after the async_wait)."""
+    import re
+
+    import triton
+    from triton_autopipe import pipelines
+    from triton_autopipe.decorator import settings_scope
+
+    from benchmarks.kernels.corpus import TARGETS, corpus
+
+    monkeypatch.setattr(triton.knobs.compilation, "always_compile", True)
+    entry = next(e for e in corpus() if e.name == "attn_fp16_d64_full_128x64_w8_s3")
+    report = tmp_path / "report.txt"
+    with pipelines.report_to(str(report)), settings_scope(explain=True):
+        triton.compile(entry.source(), target=TARGETS["cuda:80"], options=entry.options("cuda:80"))
+    proofs = [line for line in report.read_text().splitlines() if line.startswith("autopipe-insert-barriers:")]
+    assert len(proofs) == 1, report.read_text()
+    assert re.search(r"attention\.py:\d+:\d+.*: Membar adds [1-9]\d* CTA barrier\(s\) in it: .*after ttg\.async_wait "
+                     r"at \S+attention\.py:\d+:\d+", proofs[0]), proofs[0]
+    # Without explain, no proof runs (the generated code is the same either way: the pass only reports).
+    report.write_text("")
+    with pipelines.report_to(str(report)), settings_scope():
+        triton.compile(entry.source(), target=TARGETS["cuda:80"], options=entry.options("cuda:80"))
+    assert "autopipe-insert-barriers" not in report.read_text()
