@@ -323,6 +323,60 @@ def test_attention_desc_auto_pipeline_decorator(causal: bool) -> None:
     _check(out, ref)
 
 
+@_AUTOPIPE_SKIP
+@pytest.mark.parametrize("M,N,K", [(512, 512, 512), (384, 640, 200)], ids=["square512", "ragged-K200"])
+def test_gemm_pipeline_config_below_jit(M: int, N: int, K: int) -> None:
+    """Triton PR #327's order: ``@triton.jit`` over ``@auto_pipeline(PipelineConfig(...))`` (issue #18), with our
+    hook otherwise off: 4-slot buffers and no S2R split in the launched kernel, numerics of torch."""
+    import triton
+
+    import triton_autopipe as ta
+    from triton_autopipe import PipelineConfig
+
+    from benchmarks.kernels.gemm import gemm_kernel
+
+    ta.disable()
+    config = PipelineConfig(global_to_shared_stages=4, shared_to_register_stages=1, enable_async_copy=True)
+    kernel = triton.jit(ta.auto_pipeline(config)(gemm_kernel.fn))
+    a, b = _gemm_inputs(M, N, K, torch.float16)
+    out = _nan((M, N), torch.float16)
+    compiled = launch_gemm(a, b, out, BENCH_GEMM, kernel=kernel)
+    _check(out, torch.matmul(a.float(), b.float()))
+    assert "!ttg.memdesc<4x" in compiled.asm["ttgir"] and not ta.is_enabled()
+
+
+@_AUTOPIPE_SKIP
+def test_gemm_pipeline_autotune(tmp_path, monkeypatch) -> None:
+    """``@auto_pipeline(configs=[...], key=[...])`` times three pipeline configs on the GPU, keeps one per key,
+    computes what torch does with it and reuses the choice from disk in a fresh tuner (issue #18's bar)."""
+    import triton
+
+    import triton_autopipe as ta
+    from triton_autopipe import PipelineConfig, tuning
+
+    from benchmarks.kernels.gemm import gemm_kernel
+
+    ta.disable()
+    monkeypatch.setattr(triton.knobs.cache, "dir", str(tmp_path))
+    configs = [PipelineConfig(global_to_shared_stages=s) for s in (2, 3, 4)]
+    a, b = _gemm_inputs(1024, 1024, 1024, torch.float16)
+    out = _nan((1024, 1024), torch.float16)
+    tuned = ta.auto_pipeline(configs=configs, key=["K"])(gemm_kernel)
+    launch_gemm(a, b, out, BENCH_GEMM, kernel=tuned)
+    _check(out, torch.matmul(a.float(), b.float()))
+    args = (a, b, out, 1024, 1024, 1024)
+    picked = tuned.picked(*args)
+    assert picked in configs
+    # A second tuner (as in a new process) reads the choice from disk and times nothing.
+    timed = []
+    monkeypatch.setattr(tuning, "bench", lambda fn, *a, **k: timed.append(fn) or 1.0)
+    again = ta.auto_pipeline(configs=configs, key=["K"])(gemm_kernel)
+    out2 = _nan((1024, 1024), torch.float16)
+    launch_gemm(a, b, out2, BENCH_GEMM, kernel=again)
+    assert again.picked(*args) == picked and not timed
+    _check(out2, torch.matmul(a.float(), b.float()))
+
+
 def test_nan_prefill_catches_unwritten_tiles() -> None:
     """The check can fail: a launch that covers only part of C leaves NaN behind."""
     a, b = _gemm_inputs(256, 256, 128, torch.float16)
