@@ -329,7 +329,6 @@ def test_gemm_pipeline_config_below_jit(M: int, N: int, K: int) -> None:
     """Triton PR #327's order: ``@triton.jit`` over ``@auto_pipeline(PipelineConfig(...))`` (issue #18), with our
     hook otherwise off: 4-slot buffers and no S2R split in the launched kernel, numerics of torch."""
     import triton
-
     import triton_autopipe as ta
     from triton_autopipe import PipelineConfig
 
@@ -350,7 +349,6 @@ def test_gemm_pipeline_autotune(tmp_path, monkeypatch) -> None:
     """``@auto_pipeline(configs=[...], key=[...])`` times three pipeline configs on the GPU, keeps one per key,
     computes what torch does with it and reuses the choice from disk in a fresh tuner (issue #18's bar)."""
     import triton
-
     import triton_autopipe as ta
     from triton_autopipe import PipelineConfig, tuning
 
