@@ -97,9 +97,10 @@ _PROOF = re.compile(r"^autopipe-insert-barriers: loop at .*?: Membar adds (\d+) 
 
 
 @contextlib.contextmanager
-def membar_proof(report: Path):
+def membar_proof(report: Path, link_counters: bool = False):
     """While active, every ``make_llir`` runs ``autopipe-insert-barriers`` (prove) right before ``scf-to-cf``,
-    appending its report to ``report``; the compile cache is bypassed (a cached kernel runs no passes)."""
+    appending its report to ``report`` (with ``link_counters``, after linking the slot counters, which changes
+    the code); the compile cache is bypassed (a cached kernel runs no passes)."""
     import triton
     from triton._C.libtriton import passes
     from triton_autopipe import plugin
@@ -107,7 +108,8 @@ def membar_proof(report: Path):
     original = passes.convert.add_scf_to_cf
 
     def add_scf_to_cf(pm: Any) -> None:
-        plugin.add_pass(pm, plugin.INSERT_BARRIERS, {"remarks": False, "output": str(report)})
+        plugin.add_pass(pm, plugin.INSERT_BARRIERS,
+                        {"remarks": False, "output": str(report), "link-counters": link_counters})
         original(pm)
 
     passes.convert.add_scf_to_cf = add_scf_to_cf
@@ -129,8 +131,9 @@ def proof_counts(text: str) -> list[int]:
     return [int(m.group(1)) for m in _PROOF.finditer(text)]
 
 
-def count(entry: Any, target: str) -> Row:
-    """Compile ``entry`` for ``target`` with Triton's pipeline and with ours; count barriers per loop."""
+def count(entry: Any, target: str, link_counters: bool = False) -> Row:
+    """Compile ``entry`` for ``target`` with Triton's pipeline and with ours (``link_counters``: with
+    ``autopipe-insert-barriers{link-counters=true}`` in ``make_llir``); count barriers per loop."""
     import triton
     from triton_autopipe.decorator import settings_scope
 
@@ -142,7 +145,7 @@ def count(entry: Any, target: str) -> Row:
         theirs = triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
         with tempfile.TemporaryDirectory() as tmp, settings_scope():
             report = Path(tmp) / "proof.txt"
-            with membar_proof(report):
+            with membar_proof(report, link_counters):
                 ours = triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
             row.membar = proof_counts(report.read_text() if report.exists() else "")
     except Exception as exc:  # noqa: BLE001 - reported in the row
@@ -153,7 +156,7 @@ def count(entry: Any, target: str) -> Row:
     return row
 
 
-def run(only: str = "", targets: tuple[str, ...] = ()) -> list[Row]:
+def run(only: str = "", targets: tuple[str, ...] = (), link_counters: bool = False) -> list[Row]:
     """Every corpus kernel whose name contains ``only``, on each of its targets (or those of ``targets``)."""
     from .kernels.corpus import corpus
 
@@ -163,7 +166,7 @@ def run(only: str = "", targets: tuple[str, ...] = ()) -> list[Row]:
             continue
         for target in entry.targets:
             if not targets or target in targets:
-                rows.append(count(entry, target))
+                rows.append(count(entry, target, link_counters))
     return rows
 
 
@@ -195,10 +198,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=None, help="write barriers.md and barriers.json here")
     parser.add_argument("--only", default="", help="kernels whose corpus name contains this")
     parser.add_argument("--targets", nargs="*", default=[], help="e.g. cuda:90 hip:gfx950 (default: all)")
+    parser.add_argument("--link-counters", action="store_true",
+                        help="ours with autopipe-insert-barriers{link-counters=true} in make_llir (not in the hook yet)")
 
 
 def execute(args: argparse.Namespace) -> int:
-    rows = run(args.only, tuple(args.targets))
+    rows = run(args.only, tuple(args.targets), args.link_counters)
     text = table(rows)
     print(text)
     if args.out is not None:

@@ -20,18 +20,25 @@
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 #include "triton/Analysis/Allocation.h"
 #include "triton/Analysis/Membar.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::autopipe;
@@ -168,7 +175,8 @@ SmallVector<Operation *> barriersIn(scf::ForOp loop) {
 /// One barrier Membar adds: where in the module it goes (before `before`)
 /// and why.
 struct Added {
-  Operation *before;
+  Operation *at;      ///< the barrier goes right before it (or after)
+  bool after = false; ///< right after `at` (a block's last op)
   std::string reason;
 };
 
@@ -179,8 +187,30 @@ struct LoopProof {
   SmallVector<Added> added;
 };
 
-/// Runs Membar on a copy of `module` and lists, for each of our loops, the
-/// barriers it adds there.
+/// The innermost loop of ours holding `op` (itself excluded), or null.
+scf::ForOp ourLoopOf(Operation *op) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (auto loop = dyn_cast<scf::ForOp>(p); loop && isOurs(loop))
+      return loop;
+  return nullptr;
+}
+
+/// Lowers the copy's structured control flow to blocks, as `make_llir` does
+/// before Membar (Membar's BufferIndexAnalysis reasons about cf-form loops).
+/// The ops keep their identity: the conversion moves them into blocks.
+LogicalResult toControlFlow(ModuleOp copy) {
+  ConversionTarget target(*copy.getContext());
+  target.addIllegalOp<scf::ForOp, scf::IfOp, scf::WhileOp, scf::ExecuteRegionOp,
+                      scf::IndexSwitchOp>();
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+  RewritePatternSet patterns(copy.getContext());
+  populateSCFToControlFlowConversionPatterns(patterns);
+  return applyPartialConversion(copy, target, std::move(patterns));
+}
+
+/// Runs Membar on a copy of `module` lowered to blocks, as in `make_llir`, and
+/// lists, for each of our loops, the barriers it adds there (the op after the
+/// barrier, or before it at a block's end, is found in the module).
 SmallVector<LoopProof> prove(ModuleOp module) {
   IRMapping map;
   OwningOpRef<ModuleOp> copy(cast<ModuleOp>(module->clone(map)));
@@ -191,29 +221,44 @@ SmallVector<LoopProof> prove(ModuleOp module) {
     if (isBarrier(op))
       before.insert(op);
   });
+  // Without the lowering (it failed), Membar runs on the structured form,
+  // where it forgets more across the back edge: never fewer barriers.
+  (void)toControlFlow(*copy);
   {
     ModuleAllocation allocation(*copy);
     ModuleMembarAnalysis membar(allocation, filterFor(module));
     membar.run();
   }
   SmallVector<LoopProof> proofs;
+  DenseMap<Operation *, unsigned> index;
   module->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
     if (!isOurs(loop))
       return;
+    index[loop] = proofs.size();
     LoopProof p{loop};
     for (Operation *b : barriersIn(loop))
       (isPlaced(b) ? p.placed : p.existing)++;
-    auto copied = cast<scf::ForOp>(map.lookup(loop.getOperation()));
-    for (Operation *b : barriersIn(copied)) {
-      if (before.contains(b))
-        continue;
-      Operation *next = b->getNextNode();
-      Operation *at = next ? original.lookup(next) : nullptr;
-      if (!at) // a barrier before an op Membar created: anchor on the block end
-        at = original.lookup(b->getBlock()->getTerminator());
-      p.added.push_back({at, reasonFor(b)});
-    }
     proofs.push_back(std::move(p));
+  });
+  copy->walk([&](Operation *b) {
+    if (!isBarrier(b) || before.contains(b))
+      return;
+    Operation *next = b->getNextNode();
+    Operation *at = next ? original.lookup(next) : nullptr;
+    bool after = false;
+    if (!at || !ourLoopOf(at)) {
+      // Before a branch the lowering created: anchor after the op before it.
+      Operation *prev = b->getPrevNode();
+      if (Operation *p = prev ? original.lookup(prev) : nullptr;
+          p && ourLoopOf(p) && !p->hasTrait<OpTrait::IsTerminator>()) {
+        at = p;
+        after = true;
+      }
+    }
+    scf::ForOp loop = at ? ourLoopOf(at) : nullptr;
+    if (!loop)
+      return;
+    proofs[index.lookup(loop)].added.push_back({at, after, reasonFor(b)});
   });
   return proofs;
 }
@@ -229,6 +274,166 @@ std::string summary(LoopProof &p) {
   return s;
 }
 
+//===-- Linked slot counters ----------------------------------------------===//
+//
+// Our circular buffers keep two loop-carried counters per group, `insert`
+// (the slot the copies fill) and `extract` (the slot the consumers read),
+// each advanced by one a kernel iteration with the pipeliner's wrap
+// (select(cmpi sge(c + 1, N), 0, c + 1)). Membar's BufferIndexAnalysis tells
+// two slots apart only when both indices are `base + constant` of the same
+// base, so it cannot see that a refill of slot `insert` never touches the
+// slot `extract` read in the same iteration, and puts a CTA barrier before
+// the refill. With both initial values constant, insert == (extract + d) mod N
+// in every iteration (d: their difference at entry; both advance by one), so
+// `insert` is rewritten as remsi(extract_arg + 1 + d, N): the same value, in
+// the form Membar reads.
+
+/// The constant value of `v` through constants, addi, cmpi and select.
+std::optional<int64_t> evaluate(Value v, int depth = 0) {
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 32)
+    return std::nullopt;
+  if (auto c = dyn_cast<arith::ConstantIntOp>(def))
+    return c.value();
+  if (auto add = dyn_cast<arith::AddIOp>(def)) {
+    auto l = evaluate(add.getLhs(), depth + 1);
+    auto r = evaluate(add.getRhs(), depth + 1);
+    return l && r ? std::optional<int64_t>(*l + *r) : std::nullopt;
+  }
+  if (auto sel = dyn_cast<arith::SelectOp>(def)) {
+    auto c = evaluate(sel.getCondition(), depth + 1);
+    if (!c)
+      return std::nullopt;
+    return evaluate(*c ? sel.getTrueValue() : sel.getFalseValue(), depth + 1);
+  }
+  if (auto cmp = dyn_cast<arith::CmpIOp>(def)) {
+    auto l = evaluate(cmp.getLhs(), depth + 1);
+    auto r = evaluate(cmp.getRhs(), depth + 1);
+    if (!l || !r)
+      return std::nullopt;
+    switch (cmp.getPredicate()) {
+    case arith::CmpIPredicate::sge:
+      return *l >= *r;
+    case arith::CmpIPredicate::slt:
+      return *l < *r;
+    case arith::CmpIPredicate::eq:
+      return *l == *r;
+    default:
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+/// A loop-carried wrap counter: iter arg `arg`, its next value `next` in the
+/// body, the slot count N (value and constant) and the initial value.
+struct WrapCounter {
+  BlockArgument arg;
+  arith::SelectOp next;
+  Value n;
+  int64_t slots, init;
+};
+
+std::optional<WrapCounter> wrapCounter(scf::ForOp loop, unsigned i) {
+  Block *body = loop.getBody();
+  auto sel =
+      body->getTerminator()->getOperand(i).getDefiningOp<arith::SelectOp>();
+  if (!sel || sel->getBlock() != body)
+    return std::nullopt;
+  auto cmp = sel.getCondition().getDefiningOp<arith::CmpIOp>();
+  auto add = sel.getFalseValue().getDefiningOp<arith::AddIOp>();
+  if (!cmp || !add || cmp.getPredicate() != arith::CmpIPredicate::sge ||
+      cmp.getLhs() != add.getResult() || evaluate(sel.getTrueValue()) != 0)
+    return std::nullopt;
+  BlockArgument arg = loop.getRegionIterArg(i);
+  if (add.getLhs() != arg && add.getRhs() != arg)
+    return std::nullopt;
+  Value one = add.getLhs() == arg ? add.getRhs() : add.getLhs();
+  std::optional<int64_t> n = evaluate(cmp.getRhs());
+  std::optional<int64_t> init = evaluate(loop.getInitArgs()[i]);
+  if (evaluate(one) != 1 || !n || !init || *n < 1 || *init < -1 || *init >= *n)
+    return std::nullopt;
+  return WrapCounter{arg, sel, cmp.getRhs(), *n, *init};
+}
+
+/// True if slot view `view` is written by one of its users (a copy's or a
+/// store's destination).
+bool isWrittenSlot(Value view) {
+  for (OpOperand &use : view.getUses()) {
+    auto mem = dyn_cast<MemoryEffectOpInterface>(use.getOwner());
+    if (!mem)
+      continue;
+    SmallVector<MemoryEffects::EffectInstance> effects;
+    mem.getEffectsOnValue(view, effects);
+    if (llvm::any_of(effects, [](MemoryEffects::EffectInstance &e) {
+          return isa<MemoryEffects::Write>(e.getEffect());
+        }))
+      return true;
+  }
+  return false;
+}
+
+/// Links the insert counter of each circular buffer of `loop` to its extract
+/// counter (see above); returns how many were linked.
+unsigned linkCounters(scf::ForOp loop) {
+  DenseMap<unsigned, WrapCounter> counters;
+  DenseMap<Value, unsigned> byNext;
+  for (unsigned i = 0; i < loop.getNumRegionIterArgs(); ++i)
+    if (std::optional<WrapCounter> c = wrapCounter(loop, i)) {
+      counters.try_emplace(i, *c);
+      byNext[c->next.getResult()] = i;
+    }
+  // Per buffer: the counters indexing its written slots and its read ones.
+  llvm::MapVector<Value, std::pair<DenseSet<unsigned>, DenseSet<unsigned>>>
+      users;
+  loop.getBody()->walk([&](ttg::MemDescIndexOp view) {
+    auto it = byNext.find(view.getIndex());
+    if (it == byNext.end())
+      return;
+    auto &[writes, reads] = users[view.getSrc()];
+    (isWrittenSlot(view.getResult()) ? writes : reads).insert(it->second);
+  });
+  // insert -> extract, where every buffer indexed by insert is written
+  // through it only and read through one extract, the same for all.
+  llvm::MapVector<unsigned, unsigned> links;
+  DenseSet<unsigned> refused;
+  for (auto &[buffer, sides] : users) {
+    auto &[writes, reads] = sides;
+    if (writes.size() != 1 || reads.size() != 1 ||
+        *writes.begin() == *reads.begin()) {
+      refused.insert(writes.begin(), writes.end());
+      refused.insert(reads.begin(), reads.end());
+      continue;
+    }
+    unsigned ins = *writes.begin(), ext = *reads.begin();
+    auto [it, fresh] = links.try_emplace(ins, ext);
+    if (!fresh && it->second != ext)
+      refused.insert(ins);
+  }
+  unsigned linked = 0;
+  for (auto [ins, ext] : links) {
+    if (refused.contains(ins) || links.count(ext))
+      continue;
+    WrapCounter &i = counters.find(ins)->second;
+    WrapCounter &e = counters.find(ext)->second;
+    if (i.slots != e.slots)
+      continue;
+    int64_t d = ((i.init - e.init) % i.slots + i.slots) % i.slots;
+    if (d == 0)
+      continue; // the same slot: nothing to tell apart
+    OpBuilder b(i.next);
+    Location loc = i.next.getLoc();
+    Type ty = i.arg.getType();
+    Value offset =
+        b.create<arith::ConstantOp>(loc, ty, b.getIntegerAttr(ty, 1 + d));
+    Value sum = b.create<arith::AddIOp>(loc, e.arg, offset);
+    Value slot = b.create<arith::RemSIOp>(loc, sum, i.n);
+    i.next.getResult().replaceAllUsesWith(slot);
+    ++linked;
+  }
+  return linked;
+}
+
 struct InsertBarriersPass
     : public autopipe::impl::InsertBarriersPassBase<InsertBarriersPass> {
   using InsertBarriersPassBase::InsertBarriersPassBase;
@@ -237,16 +442,34 @@ struct InsertBarriersPass
     ModuleOp module = getOperation();
     std::string text;
     llvm::raw_string_ostream os(text);
+    if (linkCountersOpt)
+      module->walk([&](scf::ForOp loop) {
+        if (!isOurs(loop))
+          return;
+        if (unsigned n = linkCounters(loop)) {
+          std::string msg = "loop at " + formatLocation(loop.getLoc()) + ": " +
+                            std::to_string(n) +
+                            " insert counter(s) written as (extract + 1 + "
+                            "distance) mod slots (the same values), so that "
+                            "Membar tells a refilled slot from the one read in "
+                            "the same iteration";
+          if (remarks)
+            loop.emitRemark() << getArgument() << ": " << msg;
+          os << getArgument() << ": " << msg << "\n";
+        }
+      });
     SmallVector<LoopProof> proofs = prove(module);
     if (mode == BarrierMode::Place) {
       for (LoopProof &p : proofs)
         for (Added &a : p.added) {
-          OpBuilder b(a.before);
+          OpBuilder b(a.at);
+          if (a.after)
+            b.setInsertionPointAfter(a.at);
           // The mark is the location (ttg.barrier prints no attributes):
           // autopipe.barrier("<reason>") around the op's own location.
           b.create<ttg::BarrierOp>(
               NameLoc::get(b.getStringAttr(kBarrierMark + a.reason),
-                           a.before->getLoc()),
+                           a.at->getLoc()),
               ttg::AddrSpace::Local);
         }
       for (LoopProof &p : proofs)

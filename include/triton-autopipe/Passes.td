@@ -453,7 +453,8 @@ def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
   let description = [{
     Runs Triton's barrier analysis (`ModuleMembarAnalysis` over Triton's
     `ModuleAllocation`, with the target's filter: `NVIDIA::canSkipBarSync` on
-    `cuda:*`, `AMD::membarFilter` on `hip:*`) on a copy of the module and
+    `cuda:*`, `AMD::membarFilter` on `hip:*`) on a copy of the module, lowered
+    to blocks first (`scf` to `cf`, as `make_llir` does before Membar) and
     compares, for every `scf.for` carrying an `autopipe.*` attribute (a loop
     our passes handled), the copy with the module. `mode=prove` changes
     nothing and reports per loop how many CTA barriers Membar adds inside it,
@@ -480,12 +481,25 @@ def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
                         "report the barriers Membar adds in our loops"),
              clEnumValN(BarrierMode::Place, "place",
                         "insert them (ttg.barrier local), then prove"))}]>,
+    Option<"linkCountersOpt", "link-counters", "bool", /*default=*/"false",
+           "First write each circular buffer's insert counter as "
+           "remsi(extract + 1 + d, N) (d: the constant distance between the "
+           "two at loop entry; the same value in every iteration), the form "
+           "in which Membar's BufferIndexAnalysis tells the slot a copy "
+           "refills from the slot read in the same iteration, so that no "
+           "barrier is needed before the refill where the reads of that slot "
+           "are already ordered by another barrier. Changes only our loops "
+           "whose counters it recognizes (both initial values constant, one "
+           "written and one read counter per buffer).">,
     RemarksOption<1, "Emit one remark per loop we handled: Membar's barriers "
                      "in it and their reasons (and, with place, the ones "
                      "inserted).">,
     OutputOption,
   ];
-  let dependentDialects = ["::mlir::triton::gpu::TritonGPUDialect"];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
+    "::mlir::triton::gpu::TritonGPUDialect"
+  ];
 }
 
 #endif // TRITON_AUTOPIPE_PASSES_TD

@@ -79,7 +79,7 @@ def parse_bool(value: Optional[str], name: str) -> bool:
 
 #: The fields :func:`settings_from_environment` reads from ``TRITON_AUTOPIPE_<NAME>``, with their defaults.
 _ENV_FIELDS = (("schedule", "auto"), ("buffers", "autopipe"), ("expand", "autopipe"), ("s2r", "triton"),
-               ("async_dots", "auto"))
+               ("async_dots", "auto"), ("barriers", "membar"))
 
 
 def _getenv(name: str) -> Optional[str]:
@@ -122,7 +122,7 @@ def _settings_of(*values: Any):
 
 def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
            buffers: Optional[str] = None, expand: Optional[str] = None,
-           s2r: Optional[str] = None, async_dots: Optional[str] = None) -> None:
+           s2r: Optional[str] = None, async_dots: Optional[str] = None, barriers: Optional[str] = None) -> None:
     """Compile with our passes from now on: called in the main thread, in every thread that has not set
     its own; called in another thread, in that thread only (see :mod:`triton_autopipe.state`). Installs our stages hook (chained after
     any hook already installed) and loads the plugin. Bad values raise before anything changes.
@@ -142,13 +142,15 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     (Triton's prefetch on every CUDA target) or ``off`` (default:
     ``TRITON_AUTOPIPE_S2R``); ``async_dots`` is ``auto`` (default), ``autopipe``,
     ``triton`` or ``off`` (sm90 wgmma left synchronous, loads still pipelined;
-    default: ``TRITON_AUTOPIPE_ASYNC_DOTS``). Calling it again replaces the
+    default: ``TRITON_AUTOPIPE_ASYNC_DOTS``); ``barriers`` is ``membar`` (default: Triton's Membar places
+    the CTA barriers of our loops) or ``linked`` (opt-in: refill slots written from read slots, so Membar
+    drops the barrier before a refill; default: ``TRITON_AUTOPIPE_BARRIERS``). Calling it again replaces the
     settings.
 
     >>> enable(schedule="attention-a")   # attention: first dot one stage ahead
     """
     _install(settings_from_environment(explain=explain, schedule=schedule, buffers=buffers, expand=expand,
-                                       s2r=s2r, async_dots=async_dots))
+                                       s2r=s2r, async_dots=async_dots, barriers=barriers))
 
 
 def _install(settings) -> None:

@@ -33,7 +33,7 @@ from triton.runtime.jit import KernelInterface
 
 #: Keyword arguments of :func:`auto_pipeline` and the Settings field each sets.
 _FIELDS = ("schedule", "buffers", "expand", "s2r", "async_dots", "explain", "global_to_shared_stages",
-           "shared_to_register_stages")
+           "shared_to_register_stages", "barriers")
 
 
 @contextlib.contextmanager
@@ -143,11 +143,12 @@ def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, con
                   buffers: Optional[str] = None, expand: Optional[str] = None, s2r: Optional[str] = None,
                   async_dots: Optional[str] = None, explain: Optional[bool] = None,
                   global_to_shared_stages: Optional[int] = None,
-                  shared_to_register_stages: Optional[int] = None) -> Any:
+                  shared_to_register_stages: Optional[int] = None, barriers: Optional[str] = None) -> Any:
     """Compile this kernel with our pipelining and these settings.
 
     Give a :class:`~triton_autopipe.config.PipelineConfig` (``auto_pipeline(PipelineConfig(...))`` or
-    ``config=``) or keywords: ``schedule``, ``buffers``, ``expand``, ``s2r``, ``async_dots``, ``explain``: as
+    ``config=``) or keywords: ``schedule``, ``buffers``, ``expand``, ``s2r``, ``async_dots``, ``explain``,
+    ``barriers``: as
     for :func:`triton_autopipe.enable`; ``global_to_shared_stages``: circular-buffer slots per pipelined
     load (default: the schedule's distance; more slots than the shared memory holds are reduced, with a
     remark); ``shared_to_register_stages``: 2 (double buffering) or 1 (off) for our shared->register
@@ -178,7 +179,7 @@ def auto_pipeline(fn: Optional[Any] = None, *, config: Optional[Any] = None, con
         overrides.update(config.overrides())
     given = dict(schedule=schedule, buffers=buffers, expand=expand, s2r=s2r, async_dots=async_dots,
                  explain=explain, global_to_shared_stages=global_to_shared_stages,
-                 shared_to_register_stages=shared_to_register_stages)
+                 shared_to_register_stages=shared_to_register_stages, barriers=barriers)
     if shared_to_register_stages is not None and s2r is None:
         given["s2r"] = "autopipe"
     overrides.update({k: v for k, v in given.items() if v is not None})

@@ -61,6 +61,13 @@ ASYNC_DOTS = ("auto", "autopipe", "triton", "off")
 S2RS = ("triton", "autopipe", "prefetch", "off")
 
 
+#: Values of ``Settings.barriers`` / ``TRITON_AUTOPIPE_BARRIERS``: the CTA barriers of our loops:
+#: ``membar`` (default: Triton's Membar alone, at lowering) or ``linked`` (opt-in, not yet timed on a GPU:
+#: ``autopipe-insert-barriers{link-counters=true}`` in ``make_llir`` writes each circular buffer's refill slot
+#: from its read slot, so that Membar tells them apart and drops the barrier before the refill; sm90 cp.async
+#: GEMM and attention loops: one ``bar.sync`` an iteration fewer than Triton's pipeline).
+BARRIERS = ("membar", "linked")
+
 #: The most circular-buffer slots a load may get (``autopipe-allocate-buffers``' limit).
 MAX_SLOTS = 32
 
@@ -81,10 +88,13 @@ class Settings:
     #: Shared->register stages of our S2R (``s2r="autopipe"``): 2 = double
     #: buffering, 1 = off; ``autopipe-double-buffer-operands``' ``stages``.
     shared_to_register_stages: int = 2
+    #: Who places the CTA barriers of our loops (:data:`BARRIERS`).
+    barriers: str = "membar"
 
     def __post_init__(self) -> None:
         for name, allowed in (("schedule", SCHEDULES), ("buffers", BUFFERS), ("expand", EXPANDS),
-                              ("async_dots", ASYNC_DOTS), ("s2r", S2RS)):
+                              ("async_dots", ASYNC_DOTS), ("s2r", S2RS),
+                              ("barriers", BARRIERS)):
             value = getattr(self, name)
             if not isinstance(value, str) or value not in allowed:
                 raise ValueError(f"triton-autopipe: unknown {name} {value!r}; expected one of {allowed}")
@@ -264,16 +274,19 @@ def _hip_pipeline(plan: dispatch.Plan, original: Callable, pm: Any, *args: Any) 
 
 
 def _llir_scf_to_cf(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
-    """``make_llir`` under ``explain``: ``autopipe-insert-barriers`` (prove) right before ``scf-to-cf``, on the
-    TTGIR Triton's Membar will see, reports per loop we handled the CTA barriers Membar adds there and why."""
-    if plan.settings.explain:
-        plugin.add_pass(pm, plugin.INSERT_BARRIERS, _with_output(plan.settings, {"remarks": False}))
+    """``make_llir``: ``autopipe-insert-barriers`` right before ``scf-to-cf``, on the TTGIR Triton's Membar will
+    see: under ``explain`` it reports per loop we handled the CTA barriers Membar adds there and why; with
+    ``barriers="linked"`` it first links the slot counters (``link-counters``)."""
+    settings = plan.settings
+    if settings.explain or settings.barriers == "linked":
+        plugin.add_pass(pm, plugin.INSERT_BARRIERS, _with_output(settings, {
+            "remarks": False, "link-counters": settings.barriers == "linked"}))
     original(pm)
 
 
 def with_barrier_proof(stage: Callable[[Any, dict], Any], settings: Settings) -> Callable[[Any, dict], Any]:
-    """Triton's ``stages["llir"]`` with :func:`_llir_scf_to_cf`'s proof (only under ``explain``)."""
-    if not settings.explain:
+    """Triton's ``stages["llir"]`` with :func:`_llir_scf_to_cf` (only under ``explain`` or ``barriers="linked"``)."""
+    if not settings.explain and settings.barriers == "membar":
         return stage
     return with_settings(stage, settings)
 
@@ -313,8 +326,9 @@ SWAPS: tuple[Swap, ...] = (
     Swap("passes.ttgpuir.add_optimize_dot_operands", "autopipe-double-buffer-operands, or Triton's prefetch, first",
          "only its call after the pipeliner where no prefetch came before it (sm90): s2r == autopipe (ours) "
          "or s2r == prefetch (Triton's)", _cuda_optimize_dot_operands),
-    Swap("passes.convert.add_scf_to_cf", "autopipe-insert-barriers (prove), then Triton's",
-         "explain (make_llir, CUDA and HIP: the CTA barriers Membar adds in our loops, with reasons)", _llir_scf_to_cf),
+    Swap("passes.convert.add_scf_to_cf", "autopipe-insert-barriers, then Triton's",
+         "explain (make_llir, CUDA and HIP: the CTA barriers Membar adds in our loops, with reasons) or "
+         "barriers == linked (link-counters first)", _llir_scf_to_cf),
     Swap("amd.passes.ttgpuir.add_schedule_loops", "autopipe-schedule-loops",
          "schedule != triton (else Triton's); complete schedule when our lowering follows", _hip_schedule_loops),
     Swap("amd.passes.ttgpuir.add_pipeline",

@@ -108,3 +108,28 @@ def test_explain_reports_membar_proof(tmp_path, monkeypatch):
     with pipelines.report_to(str(report)), settings_scope():
         triton.compile(entry.source(), target=TARGETS["cuda:80"], options=entry.options("cuda:80"))
     assert "autopipe-insert-barriers" not in report.read_text()
+
+
+def test_linked_counters_drop_the_refill_barrier():
+    """``barriers="linked"`` (autopipe-insert-barriers{link-counters=true} in make_llir): on sm90 cp.async attention
+    Membar tells the refilled slot from the one read in the iteration: one CTA barrier an iteration fewer than
+    Triton's pipeline and than ours with Membar alone; a bad value is refused where it is given."""
+    import triton
+    from triton_autopipe.decorator import settings_scope
+
+    from benchmarks.kernels.corpus import TARGETS, corpus
+
+    entry = next(e for e in corpus() if e.name == "attn_fp16_d64_full_128x64_w8_s3")
+    target = "cuda:90"
+
+    def hottest(**settings) -> int:
+        with settings_scope(**settings):
+            k = triton.compile(entry.source(), target=TARGETS[target], options=entry.options(target))
+        return max(lp.barriers for lp in loops(k.asm["ptx"], "ptx"))
+
+    theirs = count(entry, target).triton
+    alone, linked = hottest(), hottest(barriers="linked")
+    assert linked == alone - 1 and linked < max(theirs), (theirs, alone, linked)
+    with pytest.raises(ValueError, match="barriers"):
+        with settings_scope(barriers="fewest"):
+            pass

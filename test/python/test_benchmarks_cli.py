@@ -29,7 +29,7 @@ OPTIONS = {
     "sweep": ["--autopipe", "--kernels", "--full-only", "--rounds", "--rep-ms", "--out"],
     "racecheck": ["--schedule", "--expand", "--buffers", "--s2r"],
     "plot": ["json"],
-    "barriers": ["--out", "--only", "--targets"],
+    "barriers": ["--out", "--only", "--targets", "--link-counters"],
 }
 
 
