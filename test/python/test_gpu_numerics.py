@@ -44,11 +44,16 @@ ATTN_PIPELINES = PIPELINES + [
 REGISTERS = pytest.param(Pipeline("autopipe-registers", autopipe=True, enable_kwargs={"buffers": "registers"}),
                          id="autopipe-registers", marks=_AUTOPIPE_SKIP)
 ATTN_PIPELINES.append(REGISTERS)
+# Linked slot counters (barriers="linked": Membar drops the barrier before a refill; issue #17).
+LINKED = pytest.param(Pipeline("autopipe-linked", autopipe=True, enable_kwargs={"barriers": "linked"}),
+                      id="autopipe-linked", marks=_AUTOPIPE_SKIP)
+ATTN_PIPELINES.append(LINKED)
 # GEMMs also with Triton's load lowering inside our pipeline (ours is the default).
 GEMM_PIPELINES = PIPELINES + [
     pytest.param(Pipeline("autopipe-triton-loads", autopipe=True, enable_kwargs={"buffers": "triton"}),
                  id="autopipe-triton-loads", marks=_AUTOPIPE_SKIP),
     REGISTERS,
+    LINKED,
 ]
 DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16}
 # (atol, rtol) against an fp32 reference, for O(1) outputs.
