@@ -29,6 +29,7 @@ profiles (run in the order given, after one shared set-up):
   schedules  numerics + racecheck under each schedule, then attention and GEMM benchmarks
   s2r        mma.sync (DISABLE_MMA_V3=1): numerics, racecheck, GEMM with our S2R vs prefetch  ROUNDS=6 DTYPES=fp16
   racecheck  compute-sanitizer racecheck of our S2R on mma.sync, both buffer forms
+  linked     barriers=linked (issue #17): numerics, racecheck + synccheck, GEMM and attention vs membar and Triton
   final      all GPU numerics while the racecheck profile runs
   fla        fla-core's chunk kernels, Triton's pipeline vs ours (needs .device/whl/fla_core, einops)  T_FLA=420
              FLA_ONLY FLA_NO_VARIANTS
@@ -150,6 +151,30 @@ profile_racecheck() {
     echo "== racecheck, mma.sync, s2r autopipe, buffers $b"
     DISABLE_MMA_V3=1 racecheck --buffers "$b" --s2r autopipe || rc=1
   done
+  return $rc
+}
+
+profile_linked() {
+  # barriers=linked (the refill slot written from the read slot, so Membar drops a barrier): numerics of every
+  # case under it, racecheck and synccheck of the small runs, then GEMM and attention with it vs ours and Triton.
+  local rc=0 tool
+  timeout 300 python3 -m pytest -m gpu test/python/test_gpu_numerics.py -q -rs -p no:cacheprovider -k linked \
+    > "$DIR/numerics-linked.log" 2>&1 || rc=1
+  tail -3 "$DIR/numerics-linked.log"
+  if [ -n "$SAN" ]; then
+    for tool in racecheck synccheck; do
+      echo "== $tool, barriers linked"
+      timeout 120 "$SAN" --tool "$tool" python3 -m benchmarks.racecheck --barriers linked 2>&1 \
+        | grep -E "max err|numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12 || rc=1
+    done
+  else
+    echo "== racecheck/synccheck: compute-sanitizer not found"
+  fi
+  timeout 200 python3 -m benchmarks gemm --autopipe-variant ap-linked:barriers=linked --out "$DIR/gemm" \
+    > "$DIR/gemm.log" 2>&1 || rc=1
+  timeout 240 python3 -m benchmarks attention --autopipe-variant ap-linked:barriers=linked --out "$DIR/attention" \
+    > "$DIR/attention.log" 2>&1 || rc=1
+  tail -8 "$DIR/gemm.log" "$DIR/attention.log"
   return $rc
 }
 

@@ -21,6 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--buffers", default="autopipe", help="who lowers the loads: autopipe | registers | triton")
     p.add_argument("--s2r", default="triton", help="shared->register double buffering: triton | autopipe | off "
                    "(with DISABLE_MMA_V3=1 in the environment the GEMMs use mma.sync)")
+    p.add_argument("--barriers", default="membar", help="CTA barriers of our loops: membar | linked")
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -33,7 +34,8 @@ def execute(args: argparse.Namespace) -> int:
     if args.schedule != "off":
         import triton_autopipe
 
-        triton_autopipe.enable(schedule=args.schedule, expand=args.expand, buffers=args.buffers, s2r=args.s2r)
+        triton_autopipe.enable(schedule=args.schedule, expand=args.expand, buffers=args.buffers, s2r=args.s2r,
+                               barriers=args.barriers)
     torch.manual_seed(0)
     ok = True
     for d, cfg, causal in ((64, AttnConfig(128, 64, num_warps=8, num_stages=3), False),

@@ -27,7 +27,7 @@ OPTIONS = {
     "all": ["--quick", "--out", "--rep-ms", "--no-autopipe"],
     "compile-time": ["--targets", "--repeat", "--out", "--no-autopipe", "--autopipe-variant"],
     "sweep": ["--autopipe", "--kernels", "--full-only", "--rounds", "--rep-ms", "--out"],
-    "racecheck": ["--schedule", "--expand", "--buffers", "--s2r"],
+    "racecheck": ["--schedule", "--expand", "--buffers", "--s2r", "--barriers"],
     "plot": ["json"],
     "barriers": ["--out", "--only", "--targets", "--link-counters"],
 }
