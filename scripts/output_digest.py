@@ -45,6 +45,7 @@ VARIANTS: dict[str, tuple[dict[str, Any], dict[str, str], tuple[str, ...] | None
     "async-dots-triton": ({"async_dots": "triton"}, {}, ("cuda:90", )),
     "async-dots-off": ({"async_dots": "off"}, {}, ("cuda:90", )),
     "g2s-4": ({"global_to_shared_stages": 4}, {}, None),
+    "barriers-linked": ({"barriers": "linked"}, {}, None),
     "amd-warp-pipeline-auto": ({}, {"TRITON_AUTOPIPE_AMD_WARP_PIPELINE": "auto"}, ("hip:gfx942", "hip:gfx950")),
 }
 
