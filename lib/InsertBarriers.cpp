@@ -172,8 +172,7 @@ SmallVector<Operation *> barriersIn(scf::ForOp loop) {
   return out;
 }
 
-/// One barrier Membar adds: where in the module it goes (before `before`)
-/// and why.
+/// One barrier Membar adds: where in the module it goes and why.
 struct Added {
   Operation *at;      ///< the barrier goes right before it (or after)
   bool after = false; ///< right after `at` (a block's last op)
@@ -263,12 +262,18 @@ SmallVector<LoopProof> prove(ModuleOp module) {
   return proofs;
 }
 
+/// ": reason; reason; ..." of the barriers in `added` (nothing when none).
+std::string reasons(ArrayRef<Added> added) {
+  std::string s;
+  for (auto [i, a] : llvm::enumerate(added))
+    s += (i ? "; " : ": ") + a.reason;
+  return s;
+}
+
 std::string summary(LoopProof &p) {
   std::string s = "loop at " + formatLocation(p.loop.getLoc()) +
                   ": Membar adds " + std::to_string(p.added.size()) +
-                  " CTA barrier(s) in it";
-  for (auto [i, a] : llvm::enumerate(p.added))
-    s += (i ? "; " : ": ") + a.reason;
+                  " CTA barrier(s) in it" + reasons(p.added);
   s += "; placed by autopipe-insert-barriers: " + std::to_string(p.placed) +
        ", other barriers already there: " + std::to_string(p.existing);
   return s;
@@ -442,21 +447,23 @@ struct InsertBarriersPass
     ModuleOp module = getOperation();
     std::string text;
     llvm::raw_string_ostream os(text);
+    // One line of the report, and the remark on `loop` if asked for.
+    auto report = [&](scf::ForOp loop, const std::string &msg) {
+      if (remarks)
+        loop.emitRemark() << getArgument() << ": " << msg;
+      os << getArgument() << ": " << msg << "\n";
+    };
     if (linkCountersOpt)
       module->walk([&](scf::ForOp loop) {
         if (!isOurs(loop))
           return;
-        if (unsigned n = linkCounters(loop)) {
-          std::string msg = "loop at " + formatLocation(loop.getLoc()) + ": " +
-                            std::to_string(n) +
-                            " insert counter(s) written as (extract + 1 + "
-                            "distance) mod slots (the same values), so that "
-                            "Membar tells a refilled slot from the one read in "
-                            "the same iteration";
-          if (remarks)
-            loop.emitRemark() << getArgument() << ": " << msg;
-          os << getArgument() << ": " << msg << "\n";
-        }
+        if (unsigned n = linkCounters(loop))
+          report(loop, "loop at " + formatLocation(loop.getLoc()) + ": " +
+                           std::to_string(n) +
+                           " insert counter(s) written as (extract + 1 + "
+                           "distance) mod slots (the same values), so that "
+                           "Membar tells a refilled slot from the one read in "
+                           "the same iteration");
       });
     SmallVector<LoopProof> proofs = prove(module);
     if (mode == BarrierMode::Place) {
@@ -473,25 +480,20 @@ struct InsertBarriersPass
               ttg::AddrSpace::Local);
         }
       for (LoopProof &p : proofs)
-        if (!p.added.empty()) {
-          std::string placed = "loop at " + formatLocation(p.loop.getLoc()) +
-                               ": placed " + std::to_string(p.added.size()) +
-                               " CTA barrier(s)";
-          for (auto [i, a] : llvm::enumerate(p.added))
-            placed += (i ? "; " : ": ") + a.reason;
-          if (remarks)
-            p.loop.emitRemark() << getArgument() << ": " << placed;
-          os << getArgument() << ": " << placed << "\n";
-        }
+        if (!p.added.empty())
+          report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
+                             ": placed " + std::to_string(p.added.size()) +
+                             " CTA barrier(s)" + reasons(p.added));
       proofs = prove(module);
     }
     for (LoopProof &p : proofs) {
-      std::string s = summary(p);
-      if (mode == BarrierMode::Place && !p.added.empty())
-        p.loop.emitWarning() << getArgument() << ": after placing, " << s;
-      else if (remarks)
-        p.loop.emitRemark() << getArgument() << ": " << s;
-      os << getArgument() << ": " << s << "\n";
+      if (mode == BarrierMode::Place && !p.added.empty()) {
+        p.loop.emitWarning()
+            << getArgument() << ": after placing, " << summary(p);
+        os << getArgument() << ": " << summary(p) << "\n";
+      } else {
+        report(p.loop, summary(p));
+      }
     }
     if (failed(writeTextReport(output, text, module, getArgument())))
       signalPassFailure();

@@ -251,11 +251,15 @@ std::pair<Value, Value> buffers::advanceCounter(LoweringState &state,
   return {sel.getResult(), wrap.getResult()};
 }
 
-Operation *buffers::readPoint(const Candidate &c) {
-  if (c.kind == CopyKind::RegisterStaged && c.load->getNextNode() &&
-      c.load->getBlock() == c.consumer->getBlock())
-    return c.load->getNextNode();
-  return c.consumer;
+Operation *buffers::readPoint(const Candidate &c, Operation *counter) {
+  if (c.kind != CopyKind::RegisterStaged ||
+      c.load->getBlock() != c.consumer->getBlock())
+    return c.consumer;
+  Operation *after = c.load;
+  if (counter && counter->getBlock() == c.load->getBlock() &&
+      c.load->isBeforeInBlock(counter))
+    after = counter;
+  return after->getNextNode() ? after->getNextNode() : c.consumer;
 }
 
 Value buffers::readSlot(Candidate &c, Value buffer, Value extract, Value token,

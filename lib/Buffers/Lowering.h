@@ -187,10 +187,10 @@ std::pair<Value, Value> advanceCounter(LoweringState &state, Value counter,
 /// cluster that follow the load in the source, e.g. attention's P conversion
 /// through shared memory, and the one CTA barrier before those also orders
 /// the slot's refill at the end of the iteration); right before the consumer
-/// for the others (their read follows a wait or an mbarrier wait).
-Operation *readPoint(const Candidate &c);
-/// (readPoint is evaluated before the group's counter is placed; the
-/// lowering places the read after that counter.)
+/// for the others (their read follows a wait or an mbarrier wait). With
+/// `counter` (the group's extract counter, once placed), after it where it
+/// follows the load.
+Operation *readPoint(const Candidate &c, Operation *counter = nullptr);
 /// The consumer's read of slot `extract` before `before` (default: the
 /// consumer): the view replaces the local_alloc the load fed (returns null),
 /// or a local_load of `type` (ordered after `token`, if any) is returned.

@@ -56,18 +56,8 @@ void buffers::lowerRegisterStaged(LoweringState &state, Candidate &c, Group &g,
   auto store = sb.create<ttg::LocalStoreOp>(c.load->getLoc(), value, view);
   setStage(view.getDefiningOp(), c.loadStage, state.storeCluster);
   setStage(store, c.loadStage, state.storeCluster);
-  // Right after the load (readPoint), and after the counter where the
-  // group's counter advances right after this very load.
-  Operation *after = c.load;
-  Operation *counter = g.extract.getDefiningOp();
-  if (counter && counter->getBlock() == c.load->getBlock() &&
-      c.load->isBeforeInBlock(counter))
-    after = counter;
-  Operation *before = c.load->getBlock() == c.consumer->getBlock()
-                          ? after->getNextNode()
-                          : c.consumer;
-  if (Value read =
-          readSlot(c, buffer, g.extract, Value(), value.getType(), before))
+  if (Value read = readSlot(c, buffer, g.extract, Value(), value.getType(),
+                            readPoint(c, g.extract.getDefiningOp())))
     value.replaceUsesWithIf(read, [&](OpOperand &use) {
       return use.getOwner() != store.getOperation();
     });

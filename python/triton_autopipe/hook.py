@@ -122,7 +122,7 @@ class AutopipeHook:
                 return
             make_ttgir = stages["ttgir"]  # Triton's own, run with our passes swapped in
             if "llir" in stages:  # before the sm90 trials copy the stages: they lower with the proof too
-                stages["llir"] = pipelines.with_barrier_proof(stages["llir"], settings)
+                stages["llir"] = pipelines.with_barrier_pass(stages["llir"], settings)
             if capability == 90 and settings.expand == "autopipe" and settings.async_dots == "auto":
                 trials = dict(stages)  # the backend's own lowering, for the trials
                 reuse = occupancy.Reuse()
@@ -140,7 +140,7 @@ class AutopipeHook:
             stages["ttgir"] = pipelines.with_settings(stages["ttgir"], settings)
             amd_warp_pipeline.install_auto(stages, options)
             if "llir" in stages:
-                stages["llir"] = pipelines.with_barrier_proof(stages["llir"], settings)
+                stages["llir"] = pipelines.with_barrier_pass(stages["llir"], settings)
             self.applied.add(f"hip:{arch}")
         else:
             _warn_once(f"backend {target!r}")

@@ -284,7 +284,7 @@ def _llir_scf_to_cf(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
     original(pm)
 
 
-def with_barrier_proof(stage: Callable[[Any, dict], Any], settings: Settings) -> Callable[[Any, dict], Any]:
+def with_barrier_pass(stage: Callable[[Any, dict], Any], settings: Settings) -> Callable[[Any, dict], Any]:
     """Triton's ``stages["llir"]`` with :func:`_llir_scf_to_cf` (only under ``explain`` or ``barriers="linked"``)."""
     if not settings.explain and settings.barriers == "membar":
         return stage
