@@ -34,8 +34,14 @@ class ModeCaches:
         self.tuners = _autotuners()  # once: walking the heap costs milliseconds, not for a timed call
 
     def activate(self, mode: str) -> None:
+        """Every tuner uses ``mode``'s cache (an empty one for a mode seen first)."""
+        caches = self.caches.setdefault(mode, {})
         for tuner in self.tuners:
-            tuner.cache = self.caches[mode].setdefault(id(tuner), {})
+            tuner.cache = caches.setdefault(id(tuner), {})
+
+    def share(self, mode: str, with_mode: str) -> None:
+        """``mode`` uses ``with_mode``'s tuned configs from now on (the same cache objects)."""
+        self.caches[mode] = self.caches.setdefault(with_mode, {})
 
 
 def cases(B: int = 4, H: int = 16) -> list[tuple[str, Callable[[], tuple], Callable[..., Any]]]:
@@ -205,9 +211,8 @@ def measure(rounds: int = 2, out: Path = Path("."), variants: bool = True, only:
             got = call()  # autotunes ours
             torch.cuda.synchronize()
             row = dict(case=name, bitwise_equal=bool(torch.equal(ref, got)))
+            modes.share("ours-scope", "ours")  # ours, tuned above, with a scope around each call
             use("ours-scope")
-            modes.caches["ours-scope"] = modes.caches["ours"]
-            modes.activate("ours-scope")
             scoped()
             timed = ["triton", "ours", "ours-scope"] + (list(VARIANTS) if variants else [])
             times: dict[str, list[float]] = {m: [] for m in timed}
