@@ -7,7 +7,10 @@
 // pending count any of its needs allows, and leaves out waits that could not
 // retire a group (ptxas serializes every wgmma of a kernel with such no-op
 // waits in flight, its info C7514). Groups complete in order, so a count is
-// the number of wgmma groups issued between the instance and the point.
+// the number of wgmma groups issued between the instance and the point; a
+// value whose group an earlier wait already retired is threaded through that
+// wait instead of getting one of its own (Triton's form for attention's
+// rescaled accumulator).
 //
 //===----------------------------------------------------------------------===//
 #include "WgmmaWaits.h"
@@ -443,6 +446,7 @@ private:
     Operation *op;
     unsigned n;
     SmallVector<Value> values;
+    SmallVector<Need *> threaded; ///< the needs behind `values`
   };
 
   /// Groups the needs by point, in body order.
@@ -455,8 +459,10 @@ private:
       Point p{op, ~0u, {}};
       for (Need *need : list) {
         p.n = std::min(p.n, pendings(need->dot, need->back, op));
-        if (need->thread && !llvm::is_contained(p.values, need->thread))
+        if (need->thread && !llvm::is_contained(p.values, need->thread)) {
           p.values.push_back(need->thread);
+          p.threaded.push_back(need);
+        }
       }
       points.push_back(std::move(p));
     }
@@ -503,9 +509,54 @@ private:
     return inflight;
   }
 
+  /// True if `v` can be an operand of a wait right before `point`.
+  bool availableAt(Value v, Operation *point) {
+    if (isa<BlockArgument>(v))
+      return cast<BlockArgument>(v).getOwner() == loop.getBody();
+    Operation *def = v.getDefiningOp();
+    return def && def->getBlock() == loop.getBody() && def != point &&
+           def->isBeforeInBlock(point);
+  }
+
+  /// A value whose wgmma an earlier wait already retired is threaded through
+  /// that wait, as Triton threads attention's rescaled accumulator through
+  /// the QK^T wait: the later wait would retire nothing and is then left out
+  /// (no wait instruction and no register copies between the two).
+  void threadThroughEarlierWaits(SmallVectorImpl<Point> &points,
+                                 ArrayRef<unsigned> inflight) {
+    for (unsigned j = 0; j < points.size(); ++j) {
+      Point &p = points[j];
+      for (unsigned k = 0; k < p.threaded.size();) {
+        Need *need = p.threaded[k];
+        unsigned here = pendings(need->dot, need->back, p.op);
+        int found = -1;
+        if (here >= inflight[j]) // retired before this point
+          for (int i = static_cast<int>(j) - 1; i >= 0 && found < 0; --i) {
+            Point &w = points[i]; // a wait that retires groups (emitted)
+            if (w.n < inflight[i] &&
+                pendings(need->dot, need->back, w.op) >= w.n &&
+                availableAt(need->thread, w.op))
+              found = i;
+          }
+        if (found < 0) {
+          ++k;
+          continue;
+        }
+        Point &w = points[found];
+        if (!llvm::is_contained(w.values, need->thread)) {
+          w.values.push_back(need->thread);
+          w.threaded.push_back(need);
+        }
+        p.values.erase(llvm::find(p.values, need->thread));
+        p.threaded.erase(p.threaded.begin() + k);
+      }
+    }
+  }
+
   unsigned insertWaits() {
     SmallVector<Point> points = collectPoints();
     SmallVector<unsigned> inflight = inflightBefore(points);
+    threadThroughEarlierWaits(points, inflight);
     // A wait that threads no value and cannot retire anything is dropped:
     // besides being useless, such no-op waits while wgmmas are in flight make
     // ptxas serialize every wgmma (C7514).

@@ -79,7 +79,7 @@ def parse_bool(value: Optional[str], name: str) -> bool:
 
 #: The fields :func:`settings_from_environment` reads from ``TRITON_AUTOPIPE_<NAME>``, with their defaults.
 _ENV_FIELDS = (("schedule", "auto"), ("buffers", "autopipe"), ("expand", "autopipe"), ("s2r", "triton"),
-               ("async_dots", "auto"), ("barriers", "membar"))
+               ("async_dots", "auto"), ("barriers", "placed"))
 
 
 def _getenv(name: str) -> Optional[str]:
@@ -142,9 +142,10 @@ def enable(explain: Optional[bool] = None, schedule: Optional[str] = None,
     (Triton's prefetch on every CUDA target) or ``off`` (default:
     ``TRITON_AUTOPIPE_S2R``); ``async_dots`` is ``auto`` (default), ``autopipe``,
     ``triton`` or ``off`` (sm90 wgmma left synchronous, loads still pipelined;
-    default: ``TRITON_AUTOPIPE_ASYNC_DOTS``); ``barriers`` is ``membar`` (default: Triton's Membar places
-    the CTA barriers of our loops) or ``linked`` (opt-in: refill slots written from read slots, so Membar
-    drops the barrier before a refill; default: ``TRITON_AUTOPIPE_BARRIERS``). Calling it again replaces the
+    default: ``TRITON_AUTOPIPE_ASYNC_DOTS``); ``barriers`` is ``placed`` (default: our pass places the CTA
+    barriers of our loops, marked, and proves Triton's Membar adds none), ``membar`` (Triton's Membar alone) or
+    ``linked`` (opt-in: refill slots written from read slots, so a barrier before a refill drops; default:
+    ``TRITON_AUTOPIPE_BARRIERS``). Calling it again replaces the
     settings.
 
     >>> enable(schedule="attention-a")   # attention: first dot one stage ahead

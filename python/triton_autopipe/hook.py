@@ -140,7 +140,7 @@ class AutopipeHook:
             stages["ttgir"] = pipelines.with_settings(stages["ttgir"], settings)
             amd_warp_pipeline.install_auto(stages, options)
             if "llir" in stages:
-                stages["llir"] = pipelines.with_barrier_pass(stages["llir"], settings)
+                stages["llir"] = pipelines.with_barrier_pass(stages["llir"], settings, "hip")
             self.applied.add(f"hip:{arch}")
         else:
             _warn_once(f"backend {target!r}")

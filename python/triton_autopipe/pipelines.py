@@ -61,12 +61,15 @@ ASYNC_DOTS = ("auto", "autopipe", "triton", "off")
 S2RS = ("triton", "autopipe", "prefetch", "off")
 
 
-#: Values of ``Settings.barriers`` / ``TRITON_AUTOPIPE_BARRIERS``: the CTA barriers of our loops:
-#: ``membar`` (default: Triton's Membar alone, at lowering) or ``linked`` (opt-in, not yet timed on a GPU:
-#: ``autopipe-insert-barriers{link-counters=true}`` in ``make_llir`` writes each circular buffer's refill slot
-#: from its read slot, so that Membar tells them apart and drops the barrier before the refill; sm90 cp.async
-#: GEMM and attention loops: one ``bar.sync`` an iteration fewer than Triton's pipeline).
-BARRIERS = ("membar", "linked")
+#: Values of ``Settings.barriers`` / ``TRITON_AUTOPIPE_BARRIERS``: who places the CTA barriers of our loops.
+#: ``placed`` (default): ``autopipe-insert-barriers{mode=place}`` in ``make_llir`` right before ``scf-to-cf``
+#: places, marked, the barriers Membar's analysis finds in our loops (the same machine code: checked on every
+#: corpus kernel for sm80/sm90) and proves that Triton's Membar has none left to add there (CUDA; on HIP the
+#: proof only reports, see :func:`with_barrier_pass`); ``membar``: Triton's Membar alone, at lowering;
+#: ``linked`` (opt-in, not yet timed on a GPU): as ``placed``, after writing each circular buffer's refill slot
+#: from its read slot (``link-counters``), so that the analysis tells them apart and drops the barrier before
+#: the refill (sm90 cp.async GEMM and attention loops: one ``bar.sync`` an iteration fewer than Triton's).
+BARRIERS = ("placed", "membar", "linked")
 
 #: The most circular-buffer slots a load may get (``autopipe-allocate-buffers``' limit).
 MAX_SLOTS = 32
@@ -89,7 +92,7 @@ class Settings:
     #: buffering, 1 = off; ``autopipe-double-buffer-operands``' ``stages``.
     shared_to_register_stages: int = 2
     #: Who places the CTA barriers of our loops (:data:`BARRIERS`).
-    barriers: str = "membar"
+    barriers: str = "placed"
 
     def __post_init__(self) -> None:
         for name, allowed in (("schedule", SCHEDULES), ("buffers", BUFFERS), ("expand", EXPANDS),
@@ -275,20 +278,36 @@ def _hip_pipeline(plan: dispatch.Plan, original: Callable, pm: Any, *args: Any) 
 
 def _llir_scf_to_cf(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
     """``make_llir``: ``autopipe-insert-barriers`` right before ``scf-to-cf``, on the TTGIR Triton's Membar will
-    see: under ``explain`` it reports per loop we handled the CTA barriers Membar adds there and why; with
-    ``barriers="linked"`` it first links the slot counters (``link-counters``)."""
+    see. Where the plan says so (:func:`with_barrier_pass`: CUDA, ``barriers`` ``placed`` or ``linked``) it
+    places the CTA barriers of our loops and proves Membar adds none there; ``linked`` links the slot counters
+    first; under ``explain`` it reports per loop the barriers and their reasons."""
     settings = plan.settings
-    if settings.explain or settings.barriers == "linked":
+    place = bool(plan.state.get("place-barriers"))
+    if settings.explain or place or settings.barriers == "linked":
         plugin.add_pass(pm, plugin.INSERT_BARRIERS, _with_output(settings, {
-            "remarks": False, "link-counters": settings.barriers == "linked"}))
+            "mode": "place" if place else "prove", "remarks": False,
+            "link-counters": settings.barriers == "linked"}))
     original(pm)
 
 
-def with_barrier_pass(stage: Callable[[Any, dict], Any], settings: Settings) -> Callable[[Any, dict], Any]:
-    """Triton's ``stages["llir"]`` with :func:`_llir_scf_to_cf` (only under ``explain`` or ``barriers="linked"``)."""
-    if not settings.explain and settings.barriers == "membar":
+def with_barrier_pass(stage: Callable[[Any, dict], Any], settings: Settings,
+                      backend: str = "cuda") -> Callable[[Any, dict], Any]:
+    """Triton's ``stages["llir"]`` with :func:`_llir_scf_to_cf` where it has something to do.
+
+    Barriers are placed on CUDA only (there the machine code is the same as Membar's own on every corpus
+    kernel). On HIP the lowering's Membar (``amd.passes.ttgpuir.add_membar``, over AMD's own shared-memory
+    allocation) does not see the offsets Triton's generic ``ModuleAllocation`` gives our proof: placing there
+    added an ``s_barrier`` to 4 of the corpus's 14 AMD kernel/target pairs (attention), so HIP keeps
+    Membar's own barriers and the proof only reports."""
+    place = backend == "cuda" and settings.barriers != "membar"
+    if not (place or settings.explain or settings.barriers == "linked"):
         return stage
-    return with_settings(stage, settings)
+
+    def llir(src: Any, metadata: dict) -> Any:
+        with dispatch.active(dispatch.Plan(settings=settings, state={"place-barriers": place})):
+            return stage(src, metadata)
+
+    return llir
 
 
 def _hip_warp_pipeline(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
@@ -327,8 +346,9 @@ SWAPS: tuple[Swap, ...] = (
          "only its call after the pipeliner where no prefetch came before it (sm90): s2r == autopipe (ours) "
          "or s2r == prefetch (Triton's)", _cuda_optimize_dot_operands),
     Swap("passes.convert.add_scf_to_cf", "autopipe-insert-barriers, then Triton's",
-         "explain (make_llir, CUDA and HIP: the CTA barriers Membar adds in our loops, with reasons) or "
-         "barriers == linked (link-counters first)", _llir_scf_to_cf),
+         "make_llir: on CUDA places the CTA barriers of our loops (barriers != membar: the same code as Membar's, "
+         "marked, proved to leave Membar none there); on HIP and with barriers == membar only the proof, under "
+         "explain; barriers == linked links the slot counters first", _llir_scf_to_cf),
     Swap("amd.passes.ttgpuir.add_schedule_loops", "autopipe-schedule-loops",
          "schedule != triton (else Triton's); complete schedule when our lowering follows", _hip_schedule_loops),
     Swap("amd.passes.ttgpuir.add_pipeline",

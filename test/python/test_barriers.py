@@ -84,8 +84,10 @@ def test_proof_counts_per_loop():
 
 
 def test_explain_reports_membar_proof(tmp_path, monkeypatch):
-    """Under explain, make_llir runs autopipe-insert-barriers' proof right before scf-to-cf: one line per loop
-    we handled, with each barrier Membar adds there and its reason (sm80 attention: after the async_wait)."""
+    """In make_llir, right before scf-to-cf, autopipe-insert-barriers places the CTA barriers of our loops (CUDA,
+    default ``barriers="placed"``) and proves Membar adds none there; under explain it reports, per loop we
+    handled, each barrier and its reason (sm80 attention: after the async_wait). With ``barriers="membar"``
+    the proof only reports the barriers Membar adds at lowering."""
     import re
 
     import triton
@@ -97,17 +99,38 @@ def test_explain_reports_membar_proof(tmp_path, monkeypatch):
     monkeypatch.setattr(triton.knobs.compilation, "always_compile", True)
     entry = next(e for e in corpus() if e.name == "attn_fp16_d64_full_128x64_w8_s3")
     report = tmp_path / "report.txt"
-    with pipelines.report_to(str(report)), settings_scope(explain=True):
-        triton.compile(entry.source(), target=TARGETS["cuda:80"], options=entry.options("cuda:80"))
-    proofs = [line for line in report.read_text().splitlines() if line.startswith("autopipe-insert-barriers:")]
-    assert len(proofs) == 1, report.read_text()
+
+    def lines(**settings) -> list[str]:
+        report.write_text("")
+        with pipelines.report_to(str(report)), settings_scope(**settings):
+            kernel = triton.compile(entry.source(), target=TARGETS["cuda:80"], options=entry.options("cuda:80"))
+        lines.ptx = kernel.asm["ptx"]
+        return [line for line in report.read_text().splitlines() if line.startswith("autopipe-insert-barriers:")]
+
+    placed = lines(explain=True)
+    assert len(placed) == 2, placed
+    assert re.search(r"attention\.py:\d+:\d+.*: placed [1-9]\d* CTA barrier\(s\): .*after ttg\.async_wait "
+                     r"at \S+attention\.py:\d+:\d+", placed[0]), placed[0]
+    assert re.search(r": Membar adds 0 CTA barrier\(s\) in it; placed by autopipe-insert-barriers: [1-9]", placed[1])
+    ptx_placed = lines.ptx
+    proof = lines(explain=True, barriers="membar")
+    assert len(proof) == 1, proof
     assert re.search(r"attention\.py:\d+:\d+.*: Membar adds [1-9]\d* CTA barrier\(s\) in it: .*after ttg\.async_wait "
-                     r"at \S+attention\.py:\d+:\d+", proofs[0]), proofs[0]
-    # Without explain, no proof runs (the generated code is the same either way: the pass only reports).
-    report.write_text("")
-    with pipelines.report_to(str(report)), settings_scope():
-        triton.compile(entry.source(), target=TARGETS["cuda:80"], options=entry.options("cuda:80"))
-    assert "autopipe-insert-barriers" not in report.read_text()
+                     r"at \S+attention\.py:\d+:\d+", proof[0]), proof[0]
+    # Placed or left to Membar: the same barriers (the PTX differs only in its debug locations).
+    assert _instructions(ptx_placed) == _instructions(lines.ptx)
+    # Without explain nothing is reported.
+    assert lines() == [] and lines(barriers="membar") == []
+
+
+def _instructions(ptx: str) -> list[str]:
+    """PTX without debug information: comments, .loc lines, $L__tmp labels and the DWARF sections."""
+    out = []
+    for line in ptx.split(".section\t.debug")[0].splitlines():
+        s = line.split("//")[0].strip()
+        if s and not s.startswith((".loc", "$L__tmp", ".file")):
+            out.append(s)
+    return out
 
 
 def test_linked_counters_drop_the_refill_barrier():

@@ -59,14 +59,18 @@
 // Default schedule: Triton's asyncLaunchDots would serialize MMA0 (softmax
 // reads it in the same iteration); ours waits right at that read, and the
 // output accumulator (nothing reads its iter arg once MMA1 is issued) stays
-// in flight across the back edge, waited at the next rescale.
+// in flight across the back edge. The wait for MMA0 (pendings 0) retires the
+// previous MMA1 too (groups complete in order), so the accumulator is threaded
+// through that wait for its rescale, as Triton does, and gets no wait of its own.
 // RUN: %autopipe-opt %inputs/attention-sm90-before-scheduling.ttgir \
 // RUN:   -p 'builtin.module(autopipe-schedule-loops{num-stages=3 remarks=false},autopipe-expand-loops{remarks=false})' \
 // RUN:   | FileCheck %s --check-prefix=DEF
 // DEF:      scf.for
 // DEF:      %[[S:.*]] = ttng.warp_group_dot %{{.*}}, %{{.*}}, %cst_0 {inputPrecision = 0 : i32, isAsync = true}
-// DEF-NEXT: ttng.warp_group_dot_wait %[[S]] {pendings = 0 : i32}
-// DEF:      ttng.warp_group_dot_wait %arg{{[0-9]+}} {pendings = 1 : i32}
+// DEF-NEXT: %[[W:.*]]:2 = ttng.warp_group_dot_wait %[[S]], %arg{{[0-9]+}} {pendings = 0 : i32}
+// DEF-NOT:  ttng.warp_group_dot_wait
+// DEF:      arith.mulf %[[W]]#1,
+// DEF-NOT:  ttng.warp_group_dot_wait
 // DEF:      %[[O:.*]] = ttng.warp_group_dot {{.*}}isAsync = true
 // DEF-NOT:  ttng.warp_group_dot_wait
 // DEF:      scf.yield %[[O]],
