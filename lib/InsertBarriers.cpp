@@ -27,12 +27,14 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include "triton/Analysis/Allocation.h"
 #include "triton/Analysis/Membar.h"
 #include "triton/Dialect/TritonGPU/IR/Dialect.h"
+#include "triton/Dialect/TritonNvidiaGPU/IR/Dialect.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
@@ -184,7 +186,25 @@ struct LoopProof {
   unsigned placed = 0;   ///< ours (autopipe.barrier) already in the loop
   unsigned existing = 0; ///< other barriers already in the loop
   SmallVector<Added> added;
+  /// Ops touching shared memory whose effects Membar cannot see.
+  SmallVector<Operation *> unknown;
 };
+
+/// An op of a loop body that takes or yields shared memory but declares no
+/// memory effects: Membar records nothing for it (it would add no barrier
+/// around it), so it gets a conservative barrier on both sides. Not: ops with
+/// regions (their nested ops are looked at), terminators, calls (Membar
+/// follows them into the callee) and wgmma waits (their memdesc operands
+/// only keep the buffers of running wgmmas alive; they access nothing).
+bool touchesSharedUnknown(Operation *op) {
+  if (op->getNumRegions() || op->hasTrait<OpTrait::IsTerminator>() ||
+      isa<MemoryEffectOpInterface, CallOpInterface,
+          triton::nvidia_gpu::WarpGroupDotWaitOp>(op))
+    return false;
+  auto shared = [](Type t) { return isa<ttg::MemDescType>(t); };
+  return llvm::any_of(op->getOperandTypes(), shared) ||
+         llvm::any_of(op->getResultTypes(), shared);
+}
 
 /// The innermost loop of ours holding `op` (itself excluded), or null.
 scf::ForOp ourLoopOf(Operation *op) {
@@ -237,6 +257,10 @@ SmallVector<LoopProof> prove(ModuleOp module) {
     LoopProof p{loop};
     for (Operation *b : barriersIn(loop))
       (isPlaced(b) ? p.placed : p.existing)++;
+    loop.getBody()->walk([&](Operation *op) {
+      if (touchesSharedUnknown(op) && ourLoopOf(op) == loop)
+        p.unknown.push_back(op);
+    });
     proofs.push_back(std::move(p));
   });
   copy->walk([&](Operation *b) {
@@ -270,10 +294,24 @@ std::string reasons(ArrayRef<Added> added) {
   return s;
 }
 
+/// Whether `op` already has a barrier of ours (or any) right before (or,
+/// with `after`, right after) it.
+bool hasBarrierBeside(Operation *op, bool after) {
+  Operation *n = after ? op->getNextNode() : op->getPrevNode();
+  return n && isBarrier(n);
+}
+
 std::string summary(LoopProof &p) {
   std::string s = "loop at " + formatLocation(p.loop.getLoc()) +
                   ": Membar adds " + std::to_string(p.added.size()) +
                   " CTA barrier(s) in it" + reasons(p.added);
+  for (Operation *op : p.unknown)
+    s += "; " + describeOp(op) +
+         " touches shared memory without declaring its effects (Membar "
+         "cannot order it: " +
+         (hasBarrierBeside(op, false) && hasBarrierBeside(op, true)
+              ? "a barrier on either side)"
+              : "it needs a barrier on either side)");
   s += "; placed by autopipe-insert-barriers: " + std::to_string(p.placed) +
        ", other barriers already there: " + std::to_string(p.existing);
   return s;
@@ -439,6 +477,35 @@ unsigned linkCounters(scf::ForOp loop) {
   return linked;
 }
 
+/// A CTA barrier right before `at` (or after it), marked by its location
+/// "autopipe.barrier: <why>"(<at's location>): ttg.barrier prints no
+/// attributes, and the mark survives printing.
+void placeBarrier(Operation *at, bool after, const std::string &why) {
+  OpBuilder b(at);
+  if (after)
+    b.setInsertionPointAfter(at);
+  b.create<ttg::BarrierOp>(
+      NameLoc::get(b.getStringAttr(kBarrierMark + why), at->getLoc()),
+      ttg::AddrSpace::Local);
+}
+
+/// The barriers Membar adds in `p`'s loop, placed.
+void placeAdded(LoopProof &p) {
+  for (Added &a : p.added)
+    placeBarrier(a.at, a.after, a.reason);
+}
+
+/// A barrier on either side of an op Membar cannot see (unless one is there);
+/// returns the reason.
+std::string guardUnknown(Operation *op) {
+  std::string why = "conservative: " + describeOp(op) +
+                    " touches shared memory without declaring its effects";
+  for (bool after : {false, true})
+    if (!hasBarrierBeside(op, after))
+      placeBarrier(op, after, why);
+  return why;
+}
+
 struct InsertBarriersPass
     : public autopipe::impl::InsertBarriersPassBase<InsertBarriersPass> {
   using InsertBarriersPassBase::InsertBarriersPassBase;
@@ -467,23 +534,27 @@ struct InsertBarriersPass
       });
     SmallVector<LoopProof> proofs = prove(module);
     if (mode == BarrierMode::Place) {
+      // Conservative barriers around the ops Membar cannot see first: its own
+      // then account for them.
       for (LoopProof &p : proofs)
-        for (Added &a : p.added) {
-          OpBuilder b(a.at);
-          if (a.after)
-            b.setInsertionPointAfter(a.at);
-          // The mark is the location (ttg.barrier prints no attributes):
-          // autopipe.barrier("<reason>") around the op's own location.
-          b.create<ttg::BarrierOp>(
-              NameLoc::get(b.getStringAttr(kBarrierMark + a.reason),
-                           a.at->getLoc()),
-              ttg::AddrSpace::Local);
+        for (Operation *op : p.unknown) {
+          std::string why = guardUnknown(op);
+          if (remarks)
+            op->emitRemark() << getArgument() << ": " << why
+                             << "; a CTA barrier on either side";
+          os << getArgument() << ": " << why << " (in the loop at "
+             << formatLocation(p.loop.getLoc())
+             << "): a CTA barrier on either side\n";
         }
-      for (LoopProof &p : proofs)
+      if (llvm::any_of(proofs, [](LoopProof &p) { return !p.unknown.empty(); }))
+        proofs = prove(module);
+      for (LoopProof &p : proofs) {
+        placeAdded(p);
         if (!p.added.empty())
           report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
                              ": placed " + std::to_string(p.added.size()) +
                              " CTA barrier(s)" + reasons(p.added));
+      }
       proofs = prove(module);
     }
     for (LoopProof &p : proofs) {

@@ -464,9 +464,12 @@ def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
     those barriers as `ttg.barrier local`, marked by their location
     `"autopipe.barrier: <reason>"(<location of the op after it>)` (one remark
     per loop lists them), and proves the result: a loop where Membar
-    would still add one gets a warning naming it. Loops without an
-    `autopipe.*` attribute and everything outside our loops are left to
-    Membar at lowering.
+    would still add one gets a warning naming it. An op of our loops that
+    takes or yields shared memory but declares no memory effects is invisible
+    to Membar: `mode=place` puts a conservative barrier on either side of it
+    (with a remark naming it), and the proof names it either way. Loops
+    without an `autopipe.*` attribute and everything outside our loops are
+    left to Membar at lowering.
 
     Run it last (the hook's explain and `python -m benchmarks barriers` run it
     on the TTGIR that Triton's `make_llir` receives: Membar runs there, after

@@ -57,6 +57,12 @@ cl::opt<bool> listPasses("list-passes",
 /// The command line, for naming the allowed values of a bad enum option.
 std::string commandLine;
 
+cl::opt<bool> allowUnregistered(
+    "allow-unregistered-dialect",
+    cl::desc("Accept ops of dialects that are not registered (as mlir-opt "
+             "does; tests use them for ops Triton's analyses do not know)"),
+    cl::init(false), cl::cat(category));
+
 cl::opt<bool> showVersion("autopipe-version",
                           cl::desc("Print the build information and exit"),
                           cl::init(false), cl::cat(category));
@@ -70,6 +76,7 @@ LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
   autopipe::registerTritonDialects(registry);
   MLIRContext context(registry, MLIRContext::Threading::DISABLED);
   context.printOpOnDiagnostic(false);
+  context.allowUnregisteredDialects(allowUnregistered);
 
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
   sourceMgr->AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
