@@ -21,7 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--buffers", default="autopipe", help="who lowers the loads: autopipe | registers | triton")
     p.add_argument("--s2r", default="triton", help="shared->register double buffering: triton | autopipe | off "
                    "(with DISABLE_MMA_V3=1 in the environment the GEMMs use mma.sync)")
-    p.add_argument("--barriers", default="membar", help="CTA barriers of our loops: membar | linked")
+    p.add_argument("--barriers", default="placed", help="CTA barriers of our loops: placed | membar | linked")
 
 
 def execute(args: argparse.Namespace) -> int:

@@ -105,6 +105,12 @@ MembarFilterFn filterFor(ModuleOp module) {
 Operation *allocationOf(Value v) {
   for (int guard = 0; v && guard < 64; ++guard) {
     if (auto arg = dyn_cast<BlockArgument>(v)) {
+      // A warp-specialized partition's argument: what the op captured.
+      if (auto parts = dyn_cast<ttg::WarpSpecializePartitionsOp>(
+              arg.getOwner()->getParentOp())) {
+        v = parts.getExplicitCaptures()[arg.getArgNumber()];
+        continue;
+      }
       auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
       if (!loop || arg.getArgNumber() < loop.getNumInductionVars())
         return nullptr;
@@ -225,6 +231,28 @@ LogicalResult toControlFlow(ModuleOp copy) {
   RewritePatternSet patterns(copy.getContext());
   populateSCFToControlFlowConversionPatterns(patterns);
   return applyPartialConversion(copy, target, std::move(patterns));
+}
+
+/// Triton's allocation sizes what a warp-specialized region captures as
+/// scalars, pointers or shared memory; anything else (a tensor) aborts it
+/// (LLVM ERROR). Such IR gets a diagnostic here instead.
+LogicalResult checkCaptures(ModuleOp module) {
+  WalkResult r = module->walk([](ttg::WarpSpecializePartitionsOp parts) {
+    for (Value v : parts.getExplicitCaptures()) {
+      Type t = v.getType();
+      if (isa<IntegerType, FloatType, triton::PointerType, ttg::MemDescType>(t))
+        continue;
+      parts->getParentOp()->emitError()
+          << "autopipe-insert-barriers: ttg.warp_specialize captures a value "
+             "of type "
+          << t
+          << ", which Triton's shared-memory allocation cannot size (capture "
+             "scalars, pointers or shared memory)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
 }
 
 /// Runs Membar on a copy of `module` lowered to blocks, as in `make_llir`, and
@@ -532,10 +560,24 @@ struct InsertBarriersPass
                            "Membar tells a refilled slot from the one read in "
                            "the same iteration");
       });
+    if (failed(checkCaptures(module)))
+      return signalPassFailure();
     SmallVector<LoopProof> proofs = prove(module);
     if (mode == BarrierMode::Place) {
       // Conservative barriers around the ops Membar cannot see first: its own
       // then account for them.
+      // Loops inside warp-specialized partitions are left to Membar (their
+      // barriers are scoped to the partition's warps at lowering).
+      auto inPartition = [](LoopProof &p) {
+        return static_cast<bool>(
+            p.loop->getParentOfType<ttg::WarpSpecializeOp>());
+      };
+      for (LoopProof &p : proofs)
+        if (inPartition(p))
+          report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
+                             ": inside a warp-specialized partition: its "
+                             "barriers are left to Membar");
+      llvm::erase_if(proofs, inPartition);
       for (LoopProof &p : proofs)
         for (Operation *op : p.unknown) {
           std::string why = guardUnknown(op);
@@ -546,8 +588,11 @@ struct InsertBarriersPass
              << formatLocation(p.loop.getLoc())
              << "): a CTA barrier on either side\n";
         }
-      if (llvm::any_of(proofs, [](LoopProof &p) { return !p.unknown.empty(); }))
+      if (llvm::any_of(proofs,
+                       [](LoopProof &p) { return !p.unknown.empty(); })) {
         proofs = prove(module);
+        llvm::erase_if(proofs, inPartition);
+      }
       for (LoopProof &p : proofs) {
         placeAdded(p);
         if (!p.added.empty())
@@ -556,6 +601,7 @@ struct InsertBarriersPass
                              " CTA barrier(s)" + reasons(p.added));
       }
       proofs = prove(module);
+      llvm::erase_if(proofs, inPartition);
     }
     for (LoopProof &p : proofs) {
       if (mode == BarrierMode::Place && !p.added.empty()) {

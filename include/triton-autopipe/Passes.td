@@ -468,8 +468,9 @@ def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
     takes or yields shared memory but declares no memory effects is invisible
     to Membar: `mode=place` puts a conservative barrier on either side of it
     (with a remark naming it), and the proof names it either way. Loops
-    without an `autopipe.*` attribute and everything outside our loops are
-    left to Membar at lowering.
+    without an `autopipe.*` attribute, loops inside `ttg.warp_specialize`
+    partitions (their barriers become partition-scoped at lowering) and
+    everything outside our loops are left to Membar at lowering.
 
     Run it last (the hook's explain and `python -m benchmarks barriers` run it
     on the TTGIR that Triton's `make_llir` receives: Membar runs there, after
