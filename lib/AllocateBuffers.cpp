@@ -530,7 +530,8 @@ struct AllocateBuffersPass
       return signalPassFailure();
     TargetInfo target = TargetInfo::fromModule(module);
     if ((target.isCUDA() || target.isHIP()) &&
-        failed(checkModuleAttributes(module, getArgument())))
+        (failed(checkModuleAttributes(module, getArgument())) ||
+         failed(checkAllocatable(module, getArgument()))))
       return signalPassFailure();
     std::string report;
     LogicalResult lowered =

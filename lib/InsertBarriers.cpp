@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
+#include "triton-autopipe/TargetInfo.h"
 
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -170,6 +171,46 @@ std::string reasonFor(Operation *barrier) {
   return "before " + describeOp(next) + " (" + accesses(next) + ")";
 }
 
+/// The allocations `op` (or an op nested in it) views: its memdesc operands
+/// and results, traced to their local_alloc.
+DenseSet<Operation *> buffersOf(Operation *op) {
+  DenseSet<Operation *> out;
+  op->walk([&](Operation *inner) {
+    for (Value v : inner->getOperands())
+      if (isa<ttg::MemDescType>(v.getType()))
+        if (Operation *alloc = allocationOf(v))
+          out.insert(alloc);
+    for (Value v : inner->getResults())
+      if (isa<ttg::MemDescType>(v.getType()))
+        if (Operation *alloc = allocationOf(v))
+          out.insert(alloc);
+  });
+  return out;
+}
+
+/// The other side of the hazard a barrier before `at` orders: the nearest
+/// earlier op of `loop`'s body (the same block, then, across the back edge,
+/// from the body's end) touching one of `at`'s buffers; "" when none is found.
+std::string partnerOf(Operation *at, scf::ForOp loop) {
+  DenseSet<Operation *> mine = buffersOf(at);
+  if (mine.empty() || at->getBlock() != loop.getBody())
+    return "";
+  auto touches = [&](Operation *op) {
+    return llvm::any_of(buffersOf(op),
+                        [&](Operation *a) { return mine.contains(a); });
+  };
+  for (Operation *op = at->getPrevNode(); op; op = op->getPrevNode())
+    if (!isa<ttg::MemDescIndexOp>(op) && touches(op))
+      return ", after " + describeOp(op);
+  for (Operation &op : llvm::reverse(*loop.getBody())) {
+    if (&op == at)
+      break;
+    if (!isa<ttg::MemDescIndexOp>(op) && touches(&op))
+      return ", after " + describeOp(&op) + " of the previous iteration";
+  }
+  return "";
+}
+
 /// The barriers of `loop`'s body (nested regions included).
 SmallVector<Operation *> barriersIn(scf::ForOp loop) {
   SmallVector<Operation *> out;
@@ -233,28 +274,6 @@ LogicalResult toControlFlow(ModuleOp copy) {
   return applyPartialConversion(copy, target, std::move(patterns));
 }
 
-/// Triton's allocation sizes what a warp-specialized region captures as
-/// scalars, pointers or shared memory; anything else (a tensor) aborts it
-/// (LLVM ERROR). Such IR gets a diagnostic here instead.
-LogicalResult checkCaptures(ModuleOp module) {
-  WalkResult r = module->walk([](ttg::WarpSpecializePartitionsOp parts) {
-    for (Value v : parts.getExplicitCaptures()) {
-      Type t = v.getType();
-      if (isa<IntegerType, FloatType, triton::PointerType, ttg::MemDescType>(t))
-        continue;
-      parts->getParentOp()->emitError()
-          << "autopipe-insert-barriers: ttg.warp_specialize captures a value "
-             "of type "
-          << t
-          << ", which Triton's shared-memory allocation cannot size (capture "
-             "scalars, pointers or shared memory)";
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return failure(r.wasInterrupted());
-}
-
 /// Runs Membar on a copy of `module` lowered to blocks, as in `make_llir`, and
 /// lists, for each of our loops, the barriers it adds there (the op after the
 /// barrier, or before it at a block's end, is found in the module).
@@ -309,7 +328,11 @@ SmallVector<LoopProof> prove(ModuleOp module) {
     scf::ForOp loop = at ? ourLoopOf(at) : nullptr;
     if (!loop)
       return;
-    proofs[index.lookup(loop)].added.push_back({at, after, reasonFor(b)});
+    std::string why = reasonFor(b);
+    Operation *before = b->getPrevNode();
+    if (!after && !(before && isa<ttg::AsyncWaitOp>(before)))
+      why += partnerOf(at, loop);
+    proofs[index.lookup(loop)].added.push_back({at, after, why});
   });
   return proofs;
 }
@@ -560,7 +583,7 @@ struct InsertBarriersPass
                            "Membar tells a refilled slot from the one read in "
                            "the same iteration");
       });
-    if (failed(checkCaptures(module)))
+    if (failed(checkAllocatable(module, getArgument())))
       return signalPassFailure();
     SmallVector<LoopProof> proofs = prove(module);
     if (mode == BarrierMode::Place) {

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "triton-autopipe/Dialects.h"
 #include "triton-autopipe/Passes.h"
+#include "triton-autopipe/TargetInfo.h"
 #include "triton-autopipe/WarpPipeline.h"
 #include "triton-autopipe/WarpPipelineFences.h"
 
@@ -383,6 +384,8 @@ LogicalResult lowerModule(ModuleOp module, int warpsPerGroup, bool remarks) {
   if (!schedNone)
     schedNone = IntegerAttr::get(IntegerType::get(ctx, 32), 0);
 
+  if (mlir::failed(checkAllocatable(module, kArgument)))
+    return failure();
   ModuleAllocation allocation(module);
   bool failed = false;
   for (scf::ForOp loop : loops) {

@@ -228,8 +228,11 @@ struct ScheduleLoopsPass
     bool isHip = target && target.getValue().starts_with("hip:");
     int64_t limit = info.sharedMemoryPerBlock;
     std::optional<ModuleAllocation> allocation;
-    if (limit > 0)
+    if (limit > 0) {
+      if (failed(checkAllocatable(module, getArgument())))
+        return signalPassFailure();
       allocation.emplace(module);
+    }
 
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) { loops.push_back(loop); });

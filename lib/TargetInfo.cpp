@@ -11,6 +11,8 @@
 #include "triton-autopipe/Attributes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "triton/Dialect/Triton/IR/Dialect.h"
+#include "triton/Dialect/TritonGPU/IR/Dialect.h"
 
 using namespace mlir;
 using namespace mlir::autopipe;
@@ -113,4 +115,24 @@ LogicalResult mlir::autopipe::checkModuleAttributes(ModuleOp module,
              << "' must be a power of two in 1..1024 (i32), got " << a;
   }
   return success();
+}
+
+LogicalResult mlir::autopipe::checkAllocatable(ModuleOp module,
+                                               llvm::StringRef pass) {
+  WalkResult r = module->walk([&](triton::gpu::WarpSpecializePartitionsOp
+                                      parts) {
+    for (Value v : parts.getExplicitCaptures()) {
+      Type t = v.getType();
+      if (isa<IntegerType, FloatType, triton::PointerType,
+              triton::gpu::MemDescType>(t))
+        continue;
+      parts->getParentOp()->emitError()
+          << pass << ": ttg.warp_specialize captures a value of type " << t
+          << ", which Triton's shared-memory allocation cannot size (capture "
+             "scalars, pointers or shared memory)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
 }

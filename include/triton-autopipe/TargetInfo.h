@@ -30,6 +30,13 @@ enum class TargetKind { Unknown, CUDA, HIP };
 /// pipeliner, which asserts on such input.
 LogicalResult checkModuleAttributes(ModuleOp module, llvm::StringRef pass);
 
+/// Checks what Triton's shared-memory allocation (ModuleAllocation) sizes
+/// without checking: every value a `ttg.warp_specialize` captures is a
+/// scalar, a pointer or shared memory (a tensor aborts it with LLVM ERROR).
+/// An error on the op naming `pass` and the type otherwise: run it before
+/// constructing a ModuleAllocation.
+LogicalResult checkAllocatable(ModuleOp module, llvm::StringRef pass);
+
 struct TargetInfo {
   TargetKind kind = TargetKind::Unknown;
   /// `ttg.target` as written ("" when the module has none).

@@ -22,8 +22,8 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 // read (the write of the previous iteration, across the back edge).
 // The reasons name the buffer by its local_alloc's line.
 // PROVE-LABEL: remark: autopipe-insert-barriers: loop at {{.*}}membar.mlir:[[LOOP:[0-9]+]]:10: Membar adds 2 CTA barrier(s) in it:
-// PROVE-SAME: before ttg.local_load at {{[^ ]*}}membar.mlir:{{[0-9]+}}:10 (the buffer of {{[^ ]*}}membar.mlir:[[ALLOC:[0-9]+]]:10);
-// PROVE-SAME: before ttg.local_store at {{[^ ]*}} (the buffer of {{[^ ]*}}membar.mlir:[[ALLOC]]:10); placed by autopipe-insert-barriers: 0, other barriers already there: 0
+// PROVE-SAME: before ttg.local_load at {{[^ ]*}}membar.mlir:{{[0-9]+}}:10 (the buffer of {{[^ ]*}}membar.mlir:[[ALLOC:[0-9]+]]:10), after ttg.local_store at {{[^ ]*}} of the previous iteration;
+// PROVE-SAME: before ttg.local_store at {{[^ ]*}} (the buffer of {{[^ ]*}}membar.mlir:[[ALLOC]]:10), after ttg.local_load at {{[^ ;]*}}; placed by autopipe-insert-barriers: 0, other barriers already there: 0
 // PROVE-NOT: ttg.barrier
 // PLACE-LABEL: tt.func @staged
 // PLACE:       scf.for
@@ -92,12 +92,12 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 // ttg.async_wait (each thread waits for its own copies only), and one before
 // the copy that refills the buffer read in this iteration.
 // PROVE: remark: autopipe-insert-barriers: loop at {{.*}}: Membar adds 2 CTA barrier(s) in it:
-// PROVE-SAME: before ttg.async_copy_global_to_local at {{[^ ]*}} (the buffer of {{[^ ]*}});
+// PROVE-SAME: before ttg.async_copy_global_to_local at {{[^ ]*}} (the buffer of {{[^ ]*}}), after ttg.local_load at {{[^ ]*}} of the previous iteration;
 // PROVE-SAME: after ttg.async_wait at {{[^ ]*}} (the other threads' async copies become visible);
 // PLACE-LABEL: tt.func @async_copies
 // PLACE:         ttg.async_wait
 // PLACE-NEXT:    ttg.barrier local{{$}}
-// MARK-DAG: loc("autopipe.barrier: before ttg.local_load at {{[^"]*}}membar.mlir:{{[0-9]+}}:10 (the buffer of {{[^"]*}})"
+// MARK-DAG: loc("autopipe.barrier: before ttg.local_load at {{[^"]*}}membar.mlir:{{[0-9]+}}:10 (the buffer of {{[^"]*}}), after ttg.local_store at {{[^"]*}} of the previous iteration"
 // MARK-DAG: loc("autopipe.barrier: before ttg.local_store at
 // MARK-DAG: loc("autopipe.barrier: after ttg.async_wait at {{[^"]*}} (the other threads' async copies become visible)"
 // AGAIN: autopipe-insert-barriers: loop at {{.*}}: Membar adds 0 CTA barrier(s) in it; placed by autopipe-insert-barriers: 2

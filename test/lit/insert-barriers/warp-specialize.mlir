@@ -9,7 +9,7 @@
 #blocked = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
 #shared = #ttg.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [1, 0]}>
 #smem = #ttg.shared_memory
-// PROVE: autopipe-insert-barriers: loop at {{.*}}warp-specialize.mlir:{{[0-9]+}}:5: Membar adds 2 CTA barrier(s) in it: before ttg.local_store at {{[^ ]*}} (the buffer of {{.*}}warp-specialize.mlir:[[ALLOC:[0-9]+]]:10); before ttg.local_load at {{[^ ]*}} (the buffer of {{.*}}warp-specialize.mlir:[[ALLOC]]:10)
+// PROVE: autopipe-insert-barriers: loop at {{.*}}warp-specialize.mlir:{{[0-9]+}}:5: Membar adds 2 CTA barrier(s) in it: before ttg.local_store at {{[^ ]*}} (the buffer of {{.*}}warp-specialize.mlir:[[ALLOC:[0-9]+]]:10), after ttg.local_load at {{[^ ]*}} of the previous iteration; before ttg.local_load at {{[^ ]*}} (the buffer of {{.*}}warp-specialize.mlir:[[ALLOC]]:10), after ttg.local_store at {{[^ ;]*}};
 // PLACE: autopipe-insert-barriers: loop at {{.*}}warp-specialize.mlir:{{[0-9]+}}:5: inside a warp-specialized partition: its barriers are left to Membar
 // PLACE-LABEL: tt.func @in_partition
 // PLACE-NOT:   ttg.barrier
