@@ -557,6 +557,24 @@ std::string guardUnknown(Operation *op) {
   return why;
 }
 
+/// Links the slot counters of every loop of ours (link-counters), reporting
+/// each loop it changed.
+void linkAllCounters(
+    ModuleOp module,
+    llvm::function_ref<void(scf::ForOp, const std::string &)> report) {
+  module->walk([&](scf::ForOp loop) {
+    if (!isOurs(loop))
+      return;
+    if (unsigned n = linkCounters(loop))
+      report(loop, "loop at " + formatLocation(loop.getLoc()) + ": " +
+                       std::to_string(n) +
+                       " insert counter(s) written as (extract + 1 + "
+                       "distance) mod slots (the same values), so that "
+                       "Membar tells a refilled slot from the one read in "
+                       "the same iteration");
+  });
+}
+
 struct InsertBarriersPass
     : public autopipe::impl::InsertBarriersPassBase<InsertBarriersPass> {
   using InsertBarriersPassBase::InsertBarriersPassBase;
@@ -572,17 +590,11 @@ struct InsertBarriersPass
       os << getArgument() << ": " << msg << "\n";
     };
     if (linkCountersOpt)
-      module->walk([&](scf::ForOp loop) {
-        if (!isOurs(loop))
-          return;
-        if (unsigned n = linkCounters(loop))
-          report(loop, "loop at " + formatLocation(loop.getLoc()) + ": " +
-                           std::to_string(n) +
-                           " insert counter(s) written as (extract + 1 + "
-                           "distance) mod slots (the same values), so that "
-                           "Membar tells a refilled slot from the one read in "
-                           "the same iteration");
-      });
+      linkAllCounters(module, report);
+    bool anyOurs = false;
+    module->walk([&](scf::ForOp loop) { anyOurs |= isOurs(loop); });
+    if (!anyOurs) // nothing of ours to synchronize or report
+      return;
     if (failed(checkAllocatable(module, getArgument())))
       return signalPassFailure();
     SmallVector<LoopProof> proofs = prove(module);
@@ -622,6 +634,11 @@ struct InsertBarriersPass
           report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
                              ": placed " + std::to_string(p.added.size()) +
                              " CTA barrier(s)" + reasons(p.added));
+      }
+      if (!reprove) {
+        if (failed(writeTextReport(output, text, module, getArgument())))
+          signalPassFailure();
+        return;
       }
       proofs = prove(module);
       llvm::erase_if(proofs, inPartition);

@@ -495,6 +495,11 @@ def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
            "are already ordered by another barrier. Changes only our loops "
            "whose counters it recognizes (both initial values constant, one "
            "written and one read counter per buffer).">,
+    Option<"reprove", "reprove", "bool", /*default=*/"true",
+           "With place: run Membar once more on the result and report per "
+           "loop what it would still add (0 on loops we handled; a warning "
+           "otherwise). The hook turns it off outside explain: each proof "
+           "lowers and analyzes a copy of the module.">,
     RemarksOption<1, "Emit one remark per loop we handled: Membar's barriers "
                      "in it and their reasons (and, with place, the ones "
                      "inserted).">,

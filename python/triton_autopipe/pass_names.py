@@ -68,6 +68,7 @@ PASSES: dict[str, dict[str, dict]] = {
     INSERT_BARRIERS: {
         'mode': {'type': 'enum', 'default': 'prove', 'values': ['prove', 'place']},
         'link-counters': {'type': 'bool', 'default': 'false', 'values': []},
+        'reprove': {'type': 'bool', 'default': 'true', 'values': []},
         'remarks': {'type': 'bool', 'default': 'true', 'values': []},
         'output': {'type': 'string', 'default': '', 'values': []},
     },

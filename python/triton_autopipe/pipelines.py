@@ -286,7 +286,9 @@ def _llir_scf_to_cf(plan: dispatch.Plan, original: Callable, pm: Any) -> None:
     if settings.explain or place or settings.barriers == "linked":
         plugin.add_pass(pm, plugin.INSERT_BARRIERS, _with_output(settings, {
             "mode": "place" if place else "prove", "remarks": False,
-            "link-counters": settings.barriers == "linked"}))
+            "link-counters": settings.barriers == "linked",
+            # the proof after placing: under explain (it costs a lowered copy of the module per compile)
+            "reprove": settings.explain}))
     original(pm)
 
 

@@ -1,7 +1,8 @@
 // autopipe-insert-barriers on a ttg.warp_specialize that captures a tensor:
 // Triton's shared-memory allocation, which the pass runs, aborts on it (LLVM
 // ERROR: it sizes captures as scalars, pointers or shared memory); the pass
-// gives a diagnostic naming the op and the type instead.
+// gives a diagnostic naming the op and the type instead (the module has a
+// loop of ours, else the pass has nothing to analyze and changes nothing).
 // RUN: %autopipe-opt %s -verify-diagnostics -p 'builtin.module(autopipe-insert-barriers)' -o /dev/null
 
 #blocked = #ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
@@ -17,6 +18,10 @@ tt.func @tensor_capture(%p: tensor<32x32x!tt.ptr<f16>, #blocked>) {
   partition0(%q: tensor<32x32x!tt.ptr<f16>, #blocked>) num_warps(4) {
     ttg.warp_return
   } : (tensor<32x32x!tt.ptr<f16>, #blocked>) -> ()
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  scf.for %i = %c0 to %c1 step %c1 : i32 {
+  } {autopipe.buffers = 1 : i32}
   tt.return
 }
 }
