@@ -150,6 +150,8 @@ def _dump_kernels(out: Path, names: dict[str, str]) -> list[dict]:
                 md = kernel.metadata
                 tag = f"{obj.fn.__name__}.{mode.replace('=', '-').replace('@', '-')}.{i}"
                 (out / "ttgir" / f"{tag}.ttgir").write_text(kernel.asm.get("ttgir", ""))
+                if mode == "triton":  # the input of make_ttgir, to re-compile on a CPU machine
+                    (out / "ttgir" / f"{tag}.ttir").write_text(kernel.asm.get("ttir", ""))
                 rows.append(dict(kernel=obj.fn.__name__, mode=mode, num_warps=md.num_warps,
                                  num_stages=md.num_stages, shared=md.shared,
                                  regs=getattr(kernel, "n_regs", None), spills=getattr(kernel, "n_spills", None),
@@ -244,18 +246,18 @@ def measure(rounds: int = 2, out: Path = Path("."), variants: bool = True, only:
             print(f"{name}: FAILED {exc!r}", flush=True)
         finally:
             triton_autopipe.disable()
-    if kernel_rows:
-        with open(out / "fla-kernels.csv", "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(kernel_rows[0]))
-            writer.writeheader()
-            writer.writerows(kernel_rows)
-    compiled = _dump_kernels(out, names)
-    if compiled:
-        with open(out / "fla-compiled.csv", "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(compiled[0]))
-            writer.writeheader()
-            writer.writerows(compiled)
+            # after every case: what a time limit cuts off later is not lost
+            _write_csv(out / "fla-kernels.csv", kernel_rows)
+            _write_csv(out / "fla-compiled.csv", _dump_kernels(out, names))
     return rows
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    if rows:
+        with open(path, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
