@@ -19,6 +19,7 @@ usage: bash benchmarks/device.sh PROFILE...   (from the repository root, on the 
 
 profiles (run in the order given, after one shared set-up):
   env        the set-up and the environment report only (GPU, clocks, versions, plugin)
+  sanitize   compute-sanitizer racecheck + synccheck of benchmarks.racecheck, default settings
   tests      GPU numerics (test_gpu_numerics.py) in 6 parallel pytest groups    TESTS_K T_TESTS=300
   quick      python -m benchmarks all --quick                                   T_QUICK=170
   full       python -m benchmarks all                                           T_FULL=400
@@ -150,6 +151,19 @@ profile_racecheck() {
   for b in autopipe registers; do
     echo "== racecheck, mma.sync, s2r autopipe, buffers $b"
     DISABLE_MMA_V3=1 racecheck --buffers "$b" --s2r autopipe || rc=1
+  done
+  return $rc
+}
+
+profile_sanitize() {
+  # compute-sanitizer racecheck and synccheck on the small runs of benchmarks.racecheck (GEMM 2/3/4 stages,
+  # tl.load and descriptors, attention d64/d128 causal or not) with the default settings (barriers=placed).
+  [ -n "$SAN" ] || { echo "compute-sanitizer not found"; return 1; }
+  local rc=0 tool
+  for tool in racecheck synccheck; do
+    echo "== $tool, default settings"
+    timeout 150 "$SAN" --tool "$tool" python3 -m benchmarks.racecheck 2>&1 \
+      | grep -E "max err|numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12 || rc=1
   done
   return $rc
 }

@@ -101,6 +101,8 @@ MembarFilterFn filterFor(ModuleOp module) {
   return nullptr;
 }
 
+bool isMemDesc(Value v) { return isa<ttg::MemDescType>(v.getType()); }
+
 /// The allocation behind a shared-memory value, through views and
 /// loop-carried arguments (their initial value), or null.
 Operation *allocationOf(Value v) {
@@ -123,13 +125,8 @@ Operation *allocationOf(Value v) {
       return def;
     // A view (memdesc_index, _trans, _subslice, _reinterpret, ...): its
     // first memdesc operand.
-    Value src;
-    for (Value operand : def->getOperands())
-      if (isa<ttg::MemDescType>(operand.getType())) {
-        src = operand;
-        break;
-      }
-    v = src;
+    auto views = llvm::make_filter_range(def->getOperands(), isMemDesc);
+    v = views.empty() ? Value() : *views.begin();
   }
   return nullptr;
 }
@@ -141,12 +138,11 @@ std::string accesses(Operation *op) {
   auto add = [&](const std::string &s) {
     out += (out.empty() ? "" : ", ") + s;
   };
-  for (Value v : op->getOperands())
-    if (isa<ttg::MemDescType>(v.getType())) {
-      Operation *alloc = allocationOf(v);
-      add("the buffer " +
-          (alloc ? "of " + formatLocation(alloc->getLoc()) : std::string("?")));
-    }
+  for (Value v : llvm::make_filter_range(op->getOperands(), isMemDesc)) {
+    Operation *alloc = allocationOf(v);
+    add("the buffer " +
+        (alloc ? "of " + formatLocation(alloc->getLoc()) : std::string("?")));
+  }
   if (auto alloc = dyn_cast<ttg::LocalAllocOp>(op))
     add("writes its buffer");
   if (out.empty())
@@ -175,15 +171,14 @@ std::string reasonFor(Operation *barrier) {
 /// and results, traced to their local_alloc.
 DenseSet<Operation *> buffersOf(Operation *op) {
   DenseSet<Operation *> out;
+  auto add = [&](ValueRange values) {
+    for (Value v : llvm::make_filter_range(values, isMemDesc))
+      if (Operation *alloc = allocationOf(v))
+        out.insert(alloc);
+  };
   op->walk([&](Operation *inner) {
-    for (Value v : inner->getOperands())
-      if (isa<ttg::MemDescType>(v.getType()))
-        if (Operation *alloc = allocationOf(v))
-          out.insert(alloc);
-    for (Value v : inner->getResults())
-      if (isa<ttg::MemDescType>(v.getType()))
-        if (Operation *alloc = allocationOf(v))
-          out.insert(alloc);
+    add(inner->getOperands());
+    add(inner->getResults());
   });
   return out;
 }
@@ -195,17 +190,19 @@ std::string partnerOf(Operation *at, scf::ForOp loop) {
   DenseSet<Operation *> mine = buffersOf(at);
   if (mine.empty() || at->getBlock() != loop.getBody())
     return "";
-  auto touches = [&](Operation *op) {
-    return llvm::any_of(buffersOf(op),
+  // A view (memdesc_index) touches nothing itself.
+  auto partner = [&](Operation *op) {
+    return !isa<ttg::MemDescIndexOp>(op) &&
+           llvm::any_of(buffersOf(op),
                         [&](Operation *a) { return mine.contains(a); });
   };
   for (Operation *op = at->getPrevNode(); op; op = op->getPrevNode())
-    if (!isa<ttg::MemDescIndexOp>(op) && touches(op))
+    if (partner(op))
       return ", after " + describeOp(op);
   for (Operation &op : llvm::reverse(*loop.getBody())) {
     if (&op == at)
       break;
-    if (!isa<ttg::MemDescIndexOp>(op) && touches(&op))
+    if (partner(&op))
       return ", after " + describeOp(&op) + " of the previous iteration";
   }
   return "";
@@ -248,9 +245,8 @@ bool touchesSharedUnknown(Operation *op) {
       isa<MemoryEffectOpInterface, CallOpInterface,
           triton::nvidia_gpu::WarpGroupDotWaitOp>(op))
     return false;
-  auto shared = [](Type t) { return isa<ttg::MemDescType>(t); };
-  return llvm::any_of(op->getOperandTypes(), shared) ||
-         llvm::any_of(op->getResultTypes(), shared);
+  return llvm::any_of(op->getOperands(), isMemDesc) ||
+         llvm::any_of(op->getResults(), isMemDesc);
 }
 
 /// The innermost loop of ours holding `op` (itself excluded), or null.
@@ -274,10 +270,17 @@ LogicalResult toControlFlow(ModuleOp copy) {
   return applyPartialConversion(copy, target, std::move(patterns));
 }
 
+/// Whether `p`'s loop is inside a warp-specialized partition (its barriers are
+/// scoped to the partition's warps at lowering: left to Membar).
+bool inPartition(const LoopProof &p) {
+  return static_cast<bool>(p.loop->getParentOfType<ttg::WarpSpecializeOp>());
+}
+
 /// Runs Membar on a copy of `module` lowered to blocks, as in `make_llir`, and
 /// lists, for each of our loops, the barriers it adds there (the op after the
-/// barrier, or before it at a block's end, is found in the module).
-SmallVector<LoopProof> prove(ModuleOp module) {
+/// barrier, or before it at a block's end, is found in the module); without
+/// the loops inside warp-specialized partitions when `skipPartitions`.
+SmallVector<LoopProof> prove(ModuleOp module, bool skipPartitions = false) {
   IRMapping map;
   OwningOpRef<ModuleOp> copy(cast<ModuleOp>(module->clone(map)));
   DenseMap<Operation *, Operation *> original;
@@ -334,6 +337,8 @@ SmallVector<LoopProof> prove(ModuleOp module) {
       why += partnerOf(at, loop);
     proofs[index.lookup(loop)].added.push_back({at, after, why});
   });
+  if (skipPartitions)
+    llvm::erase_if(proofs, inPartition);
   return proofs;
 }
 
@@ -579,6 +584,43 @@ struct InsertBarriersPass
     : public autopipe::impl::InsertBarriersPassBase<InsertBarriersPass> {
   using InsertBarriersPassBase::InsertBarriersPassBase;
 
+  /// Places the barriers Membar would add in our loops (conservative ones
+  /// around the ops it cannot see first, so that its own account for them);
+  /// the proofs of the loops handled, before placing.
+  template <typename Report>
+  SmallVector<LoopProof> place(ModuleOp module, Report &report,
+                               llvm::raw_ostream &os) {
+    SmallVector<LoopProof> proofs = prove(module);
+    for (LoopProof &p : proofs)
+      if (inPartition(p))
+        report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
+                           ": inside a warp-specialized partition: its "
+                           "barriers are left to Membar");
+    llvm::erase_if(proofs, inPartition);
+    bool guarded = false;
+    for (LoopProof &p : proofs)
+      for (Operation *op : p.unknown) {
+        std::string why = guardUnknown(op);
+        if (remarks)
+          op->emitRemark() << getArgument() << ": " << why
+                           << "; a CTA barrier on either side";
+        os << getArgument() << ": " << why << " (in the loop at "
+           << formatLocation(p.loop.getLoc())
+           << "): a CTA barrier on either side\n";
+        guarded = true;
+      }
+    if (guarded)
+      proofs = prove(module, /*skipPartitions=*/true);
+    for (LoopProof &p : proofs) {
+      placeAdded(p);
+      if (!p.added.empty())
+        report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
+                           ": placed " + std::to_string(p.added.size()) +
+                           " CTA barrier(s)" + reasons(p.added));
+    }
+    return proofs;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string text;
@@ -597,51 +639,17 @@ struct InsertBarriersPass
       return;
     if (failed(checkAllocatable(module, getArgument())))
       return signalPassFailure();
-    SmallVector<LoopProof> proofs = prove(module);
+    SmallVector<LoopProof> proofs;
     if (mode == BarrierMode::Place) {
-      // Conservative barriers around the ops Membar cannot see first: its own
-      // then account for them.
-      // Loops inside warp-specialized partitions are left to Membar (their
-      // barriers are scoped to the partition's warps at lowering).
-      auto inPartition = [](LoopProof &p) {
-        return static_cast<bool>(
-            p.loop->getParentOfType<ttg::WarpSpecializeOp>());
-      };
-      for (LoopProof &p : proofs)
-        if (inPartition(p))
-          report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
-                             ": inside a warp-specialized partition: its "
-                             "barriers are left to Membar");
-      llvm::erase_if(proofs, inPartition);
-      for (LoopProof &p : proofs)
-        for (Operation *op : p.unknown) {
-          std::string why = guardUnknown(op);
-          if (remarks)
-            op->emitRemark() << getArgument() << ": " << why
-                             << "; a CTA barrier on either side";
-          os << getArgument() << ": " << why << " (in the loop at "
-             << formatLocation(p.loop.getLoc())
-             << "): a CTA barrier on either side\n";
-        }
-      if (llvm::any_of(proofs,
-                       [](LoopProof &p) { return !p.unknown.empty(); })) {
-        proofs = prove(module);
-        llvm::erase_if(proofs, inPartition);
-      }
-      for (LoopProof &p : proofs) {
-        placeAdded(p);
-        if (!p.added.empty())
-          report(p.loop, "loop at " + formatLocation(p.loop.getLoc()) +
-                             ": placed " + std::to_string(p.added.size()) +
-                             " CTA barrier(s)" + reasons(p.added));
-      }
+      proofs = place(module, report, os);
       if (!reprove) {
         if (failed(writeTextReport(output, text, module, getArgument())))
           signalPassFailure();
         return;
       }
+      proofs = prove(module, /*skipPartitions=*/true);
+    } else {
       proofs = prove(module);
-      llvm::erase_if(proofs, inPartition);
     }
     for (LoopProof &p : proofs) {
       if (mode == BarrierMode::Place && !p.added.empty()) {
