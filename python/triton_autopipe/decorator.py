@@ -43,6 +43,11 @@ def settings_scope(**overrides: Any) -> Iterator[Any]:
     (:mod:`triton_autopipe.state`). Bad values raise before anything changes. Yields the
     :class:`~triton_autopipe.pipelines.Settings`.
 
+    PyTorch runs the backward of CUDA tensors on its own autograd thread, which a scope around
+    ``loss.backward()`` does not reach (measured on the H200: settings there are the process's, not the
+    scope's). For kernels launched from backward, decorate them with ``@auto_pipeline`` (it opens its scope
+    at each launch, on the launching thread) or use ``enable()``.
+
     >>> with settings_scope(schedule="attention-b") as s:
     ...     s.schedule
     'attention-b'
