@@ -30,6 +30,7 @@ profiles (run in the order given, after one shared set-up):
   schedules  numerics + racecheck under each schedule, then attention and GEMM benchmarks
   s2r        mma.sync (DISABLE_MMA_V3=1): numerics, racecheck, GEMM with our S2R vs prefetch  ROUNDS=6 DTYPES=fp16
   racecheck  compute-sanitizer racecheck of our S2R on mma.sync, both buffer forms
+  channels   the channel API (issue #17) on a hand-written warp-specialized GEMM: numerics, sanitizers, TFLOPS  ROUNDS=4
   linked     barriers=linked (issue #17): numerics, racecheck + synccheck, GEMM and attention vs membar and Triton
   final      all GPU numerics while the racecheck profile runs
   fla        fla-core's chunk kernels, Triton's pipeline vs ours (needs .device/whl/fla_core, einops)  T_FLA=420
@@ -165,6 +166,31 @@ profile_sanitize() {
     timeout 150 "$SAN" --tool "$tool" python3 -m benchmarks.racecheck 2>&1 \
       | grep -E "max err|numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12 || rc=1
   done
+  return $rc
+}
+
+profile_channels() {
+  # Issue #17's channel API on hardware: the hand-written warp-specialized GEMM (benchmarks/ws_channels.py) with
+  # our full/empty mbarriers: numerics over its shapes, racecheck + synccheck on two of them, then TFLOPS against
+  # the same tiles unspecialized (Triton's pipeline) and cuBLAS.
+  local rc=0 tool
+  timeout 120 python3 -m benchmarks.ws_channels --run --out "$DIR" 2>&1 | tee "$DIR/numerics.log" | tail -9 || rc=1
+  grep -q "FAILED" "$DIR/numerics.log" && rc=1
+  if [ -n "$SAN" ]; then
+    for tool in racecheck synccheck; do
+      echo "== $tool, channels"
+      timeout 120 "$SAN" --tool "$tool" python3 -m benchmarks.ws_channels --run --shapes "300,200,192;512,384,1024" \
+        2>&1 | grep -E "numerics|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -12 || rc=1
+      echo "== $tool, the same ttg.warp_specialize without channels (ws_empty.ttgir: Triton's lowering alone)"
+      timeout 60 "$SAN" --tool "$tool" python3 -m benchmarks.ws_channels --baseline 2>&1 \
+        | grep -E "baseline|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -8 || rc=1
+      echo "== $tool, Triton's own warp_specialize=True GEMM (64x128x64, 4 warps): its lowering and channels"
+      timeout 90 "$SAN" --tool "$tool" python3 -m benchmarks.ws_channels --triton-ws 2>&1 \
+        | grep -E "max rel|ERROR SUMMARY|RACECHECK SUMMARY|Error|hazard" | head -8
+    done
+  fi
+  timeout "${T_CHANNELS:-200}" python3 -m benchmarks.ws_channels --bench --rounds "${ROUNDS:-4}" 2>&1 \
+    | tee "$DIR/bench.log" | tail -4
   return $rc
 }
 

@@ -17,6 +17,7 @@
 // Options: include/triton-autopipe/Passes.td (documented in docs/passes.md).
 //
 //===----------------------------------------------------------------------===//
+#include "triton-autopipe/Channels.h"
 #include "triton-autopipe/Passes.h"
 #include "triton-autopipe/Schedule.h"
 #include "triton-autopipe/TargetInfo.h"
@@ -626,17 +627,40 @@ struct InsertBarriersPass
     std::string text;
     llvm::raw_string_ostream os(text);
     // One line of the report, and the remark on `loop` if asked for.
-    auto report = [&](scf::ForOp loop, const std::string &msg) {
+    auto report = [&](Operation *at, const std::string &msg) {
       if (remarks)
-        loop.emitRemark() << getArgument() << ": " << msg;
+        at->emitRemark() << getArgument() << ": " << msg;
       os << getArgument() << ": " << msg << "\n";
     };
+    // The channels of warp-specialized loops first: their waits and arrives
+    // order the partitions, and Membar then sees what the lowering will.
+    SmallVector<ttg::WarpSpecializeOp> partitioned;
+    module->walk([&](ttg::WarpSpecializeOp ws) {
+      if (channels::hasChannels(ws))
+        partitioned.push_back(ws);
+    });
+    for (ttg::WarpSpecializeOp ws : partitioned) {
+      std::string at = "ttg.warp_specialize at " + formatLocation(ws.getLoc());
+      if (mode != BarrierMode::Place) {
+        report(ws, at + ": channels marked, not materialized (mode=prove)");
+        continue;
+      }
+      SmallVector<std::string> lines;
+      if (failed(channels::materializeChannels(ws, lines)))
+        return signalPassFailure();
+      for (const std::string &line : lines)
+        report(ws, at + ": " + line);
+    }
     if (linkCountersOpt)
       linkAllCounters(module, report);
     bool anyOurs = false;
     module->walk([&](scf::ForOp loop) { anyOurs |= isOurs(loop); });
-    if (!anyOurs) // nothing of ours to synchronize or report
+    if (!anyOurs) { // no loop of ours to synchronize or report
+      if (!text.empty() &&
+          failed(writeTextReport(output, text, module, getArgument())))
+        signalPassFailure();
       return;
+    }
     if (failed(checkAllocatable(module, getArgument())))
       return signalPassFailure();
     SmallVector<LoopProof> proofs;

@@ -472,6 +472,19 @@ def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
     partitions (their barriers become partition-scoped at lowering) and
     everything outside our loops are left to Membar at lowering.
 
+    Channels of warp-specialized loops (`mode=place`, first): a
+    `ttg.warp_specialize` whose partitions' loops reach multi-slot buffers
+    through `ttg.memdesc_index` views marked `autopipe.channel = "put"` (the
+    producer's `ttg.local_store`s; from a `tt.descriptor_load` they become TMA
+    copies on sm90) or `"get"` (the consumers' reads) gets per slot a full and
+    an empty mbarrier (captured by the partitions), the producer's wait on
+    empty and expect/arrive on full, the consumers' wait on full before the
+    first view and arrive on empty after the last read (an async wgmma: after
+    the `warp_group_dot_wait` that retires it), slot and phase from the
+    iteration number (include/triton-autopipe/Channels.h, the API the
+    partitioning pass calls). Marked views outside that contract are an
+    error naming the op; `mode=prove` reports them unmaterialized.
+
     Run it last (the hook's explain and `python -m benchmarks barriers` run it
     on the TTGIR that Triton's `make_llir` receives: Membar runs there, after
     `ModuleAllocation`); earlier in the pipeline later passes may still add
@@ -507,7 +520,8 @@ def InsertBarriersPass : Pass<"autopipe-insert-barriers", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
-    "::mlir::triton::gpu::TritonGPUDialect"
+    "::mlir::triton::gpu::TritonGPUDialect",
+    "::mlir::triton::nvidia_gpu::TritonNvidiaGPUDialect"
   ];
 }
 
